@@ -1,0 +1,50 @@
+import { Command, CommanderError } from "commander";
+import { TOOL_VERSION } from "../core/version.js";
+import { EXIT, processIo, reportError, type Io } from "./io.js";
+
+/** Context handed to every command group. `exit` records the exit code the command wants. */
+export interface CliContext {
+  io: Io;
+  setExit: (code: number) => void;
+}
+
+/**
+ * Build the organ-audit program. Each command group lives in its own file and registers itself here.
+ */
+export function buildProgram(ctx: CliContext): Command {
+  const program = new Command();
+  program
+    .name("organ-audit")
+    .description(
+      "Audit official organ-transplant statistics reproducibly: sourced data, forensic tests, models and evidence.",
+    )
+    .version(TOOL_VERSION)
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => ctx.io.out(s), writeErr: (s) => ctx.io.err(s) });
+  return program;
+}
+
+/** Run the CLI with the given argv (as process.argv: node, script, ...args). Returns the exit code. */
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  let exit: number = EXIT.ok;
+  const ctx: CliContext = { io, setExit: (c) => (exit = Math.max(exit, c)) };
+  const program = buildProgram(ctx);
+  const json = argv.includes("--json");
+  try {
+    await program.parseAsync(argv);
+    return exit;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help")
+        return EXIT.ok;
+      return EXIT.usage;
+    }
+    return reportError(io, e, json);
+  }
+}
+
+const isEntry = import.meta.url === `file://${process.argv[1] ?? ""}`;
+if (isEntry) {
+  process.exitCode = await main(process.argv);
+}
