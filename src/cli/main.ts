@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { TOOL_VERSION } from "../core/version.js";
 import { EXIT, processIo, reportError, type Io } from "./io.js";
+import { register as registerData } from "./data.js";
 
 /** Context handed to every command group. `exit` records the exit code the command wants. */
 export interface CliContext {
@@ -22,6 +23,7 @@ export function buildProgram(ctx: CliContext): Command {
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({ writeOut: (s) => ctx.io.out(s), writeErr: (s) => ctx.io.err(s) });
+  registerData(program, ctx);
   return program;
 }
 
