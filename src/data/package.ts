@@ -181,7 +181,8 @@ export function selectSeries(pkg: LoadedPackage, sel: SeriesSelector): SelectedS
     });
   }
   points.sort((a, b) => a.x - b.x || a.line - b.line);
-  for (let i = 1; i < points.length; i++) {
+  // default figures form a series (one value per x); with alternatives included, repeats are expected
+  for (let i = 1; i < points.length && status === "default"; i++) {
     if (points[i]!.x === points[i - 1]!.x) {
       throw new OrganAuditError(
         "E_DUPLICATE_X",
