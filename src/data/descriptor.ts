@@ -57,6 +57,11 @@ export const MonotonicRule = z.object({
   key: z.array(z.string()),
   order: z.string(),
   value: z.string(),
+  /**
+   * Primary-key values of rows whose decrease is documented as published by the source (a real
+   * inconsistency in official figures, kept as evidence): reported as warnings instead of errors.
+   */
+  acknowledged: z.array(z.string()).optional(),
 });
 
 export const TableSchema = z

@@ -285,14 +285,16 @@ function crossChecks(tables: Map<string, TypedTable>, sink: IssueSink): void {
     }
     const mono = res["x-monotonic"];
     if (mono) {
-      const groups = new Map<string, { line: number; order: Cell; value: number }[]>();
+      const pkField = asList(res.schema.primaryKey)[0];
+      const acknowledged = new Set(mono.acknowledged ?? []);
+      const groups = new Map<string, { line: number; order: Cell; value: number; id: string }[]>();
       for (const r of t.rows) {
         if (r.values.status === "excluded") continue;
         const v = r.values[mono.value];
         if (typeof v !== "number") continue;
         const key = mono.key.map((k) => String(r.values[k])).join(" / ");
         const list = groups.get(key) ?? [];
-        list.push({ line: r.line, order: r.values[mono.order] ?? null, value: v });
+        list.push({ line: r.line, order: r.values[mono.order] ?? null, value: v, id: pkField ? String(r.values[pkField]) : "" });
         groups.set(key, list);
       }
       for (const [key, list] of groups) {
@@ -301,7 +303,7 @@ function crossChecks(tables: Map<string, TypedTable>, sink: IssueSink): void {
         for (const p of list) {
           if (maxSoFar && p.value < maxSoFar.value) {
             sink.add(
-              "error",
+              acknowledged.has(p.id) ? "warning" : "error",
               "D_DECREASING_COUNTER",
               { series: key, previous: String(maxSoFar.value), value: String(p.value), previousLine: maxSoFar.line },
               { file, line: p.line, field: mono.value },
