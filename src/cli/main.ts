@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { TOOL_VERSION } from "../core/version.js";
 import { EXIT, processIo, reportError, type Io } from "./io.js";
 import { register as registerData } from "./data.js";
+import { register as registerAudit } from "./audit.js";
 
 /** Context handed to every command group. `exit` records the exit code the command wants. */
 export interface CliContext {
@@ -23,6 +24,7 @@ export function buildProgram(ctx: CliContext): Command {
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({ writeOut: (s) => ctx.io.out(s), writeErr: (s) => ctx.io.err(s) });
+  registerAudit(program, ctx);
   registerData(program, ctx);
   return program;
 }

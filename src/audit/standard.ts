@@ -1,0 +1,237 @@
+import { readFileSync } from "node:fs";
+import { basename, join, resolve } from "node:path";
+import type { Finding, InputRef } from "../core/finding.js";
+import { TOOL_VERSION } from "../core/version.js";
+import { defaultDataDir, getTable, loadPackage, packageRoot, selectSeries, seriesKeys, type LoadedPackage } from "../data/package.js";
+import { sha256Hex } from "../core/hash.js";
+import { runAudit } from "../forensics/audit.js";
+import { consistencyFinding } from "../forensics/consistency.js";
+import { counterFinding, partsWholeFinding, type CounterPoint, type QualifiedValue } from "../forensics/aggregation.js";
+import { fitFinding } from "../forensics/fit.js";
+import type { ModelSpec } from "../forensics/models.js";
+import { buildPeerSet } from "../forensics/peers.js";
+import { ratioFindings, type RatioSeries } from "../forensics/ratios.js";
+import type { PeerSet, Series } from "../forensics/series.js";
+
+/**
+ * The standard audit: the forensic battery, aggregation checks and models run on the shipped data
+ * package (or another package with the same tables) with recorded parameters and seeds. Used by
+ * `organ-audit audit` (the README's main job) and by `organ-audit report`.
+ */
+export interface StandardAuditOptions {
+  dataDir?: string;
+  scenarios?: string[];
+  seed?: number;
+  draws?: number;
+  sims?: number;
+}
+
+export interface StandardAudit {
+  toolVersion: string;
+  parameters: Record<string, unknown>;
+  inputs: InputRef[];
+  findings: Finding[];
+  sections: {
+    forensics: { target: Series; peers: PeerSet; findings: Finding[] };
+    ratios: { findings: Finding[] };
+    aggregation: { findings: Finding[] };
+    accounting: { scenarioName: string; scenarioFile: string; accounting: Finding; sensitivity: Finding | null }[];
+    waittime: { findings: Finding[] };
+    changepoint: { findings: Finding[] };
+    capacity: { findings: Finding[] };
+  };
+}
+
+export const STANDARD_DEFAULTS = {
+  seed: 20191114,
+  sims: 999,
+  draws: 20_000,
+  /** the years Robertson, Hinde & Lavee (2019) analysed */
+  from: 2010,
+  to: 2018,
+  /** the general quadratic that the paper first fitted to 2010-2016 */
+  model: { kind: "poly", degree: 2 } as ModelSpec,
+  /** a peer needs at least this many years in the window */
+  peerMinPoints: 7,
+} as const;
+
+/** The official national deceased-donor series (default figures, full years). */
+export function chinaDonorSeries(pkg: LoadedPackage, from: number, to: number): Series {
+  const s = selectSeries(pkg, { table: "china_deceased_donors", measure: "deceased_donors", geography: "China", from, to });
+  return { name: "China, deceased donors (official, default figures)", x: s.x, y: s.y, input: s.input };
+}
+
+/** GODT comparator countries: deceased donors per year, one series per country with enough years. */
+export function godtPeers(pkg: LoadedPackage, from: number, to: number, minPoints: number): { peers: PeerSet; caveats: Finding["caveats"] } {
+  const rows: { key: string; x: number; y: number }[] = [];
+  const ids = new Set<string>();
+  let sha = "";
+  for (const k of seriesKeys(pkg, "international_deceased_donors", "deceased_donors_actual")) {
+    const s = selectSeries(pkg, { table: "international_deceased_donors", measure: "deceased_donors_actual", key: k, from, to });
+    sha = s.input.sha256;
+    for (const id of s.input.sourceIds ?? []) ids.add(id);
+    s.points.forEach((p) => rows.push({ key: k, x: p.x, y: p.y }));
+  }
+  const built = buildPeerSet(rows, {
+    name: "GODT comparator countries: deceased donors per year",
+    from,
+    to,
+    minPoints,
+    exclude: ["China"],
+    source: { name: "data/international_deceased_donors.csv", sha256: sha, sourceIds: [...ids].sort() },
+  });
+  return { peers: built.peerSet, caveats: built.caveats };
+}
+
+/** Map the package's normalised qualifier_class to the qualifiers the aggregation checks read. */
+export function qualifierOf(cls: unknown): string {
+  switch (cls) {
+    case "lower_bound":
+      return "more than";
+    case "upper_bound":
+      return "less than";
+    case "approximate":
+      return "about";
+    default:
+      return "exact";
+  }
+}
+
+function qualified(v: unknown, cls: unknown, label: string): QualifiedValue {
+  return { label, value: Number(v), qualifier: qualifierOf(cls) };
+}
+
+/** Transplants (kidney, liver, heart, lung) per deceased donor for each comparator country, from GODT columns. */
+function peerRatioSeries(pkg: LoadedPackage, from: number, to: number): RatioSeries[] {
+  const t = getTable(pkg, "organs_per_donor_derived");
+  const byKey = new Map<string, { x: number; num: number; den: number }[]>();
+  for (const r of t.rows) {
+    const v = r.values;
+    if (v.status !== "default") continue;
+    const year = Number(v.year);
+    if (year < from || year > to) continue;
+    const parts = [v.dd_kidney_tx, v.dd_liver_tx, v.heart_tx, v.lung_tx_used];
+    if (parts.some((p) => typeof p !== "number") || typeof v.deceased_donors_actual !== "number") continue;
+    const list = byKey.get(String(v.country)) ?? [];
+    list.push({ x: year, num: (parts as number[]).reduce((a, b) => a + b, 0), den: v.deceased_donors_actual });
+    byKey.set(String(v.country), list);
+  }
+  const out: RatioSeries[] = [];
+  for (const [k, list] of [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (list.length < 3) continue;
+    list.sort((a, b) => a.x - b.x);
+    out.push({
+      name: k,
+      x: list.map((p) => p.x),
+      numerator: list.map((p) => p.num),
+      denominator: list.map((p) => p.den),
+      ratio: list.map((p) => p.num / p.den),
+      droppedZeroDenominator: [],
+      inputs: [{ name: `data/organs_per_donor_derived.csv#country=${k}`, sha256: t.sha256, n: list.length }],
+    });
+  }
+  return out;
+}
+
+/** Run the standard audit. Deterministic for the same package, scenarios, parameters and seed. */
+export function runStandardAudit(opts: StandardAuditOptions = {}): StandardAudit {
+  const dataDir = resolve(opts.dataDir ?? defaultDataDir());
+  const seed = opts.seed ?? STANDARD_DEFAULTS.seed;
+  const sims = opts.sims ?? STANDARD_DEFAULTS.sims;
+  const draws = opts.draws ?? STANDARD_DEFAULTS.draws;
+  const { from, to, model, peerMinPoints } = STANDARD_DEFAULTS;
+  const pkg = loadPackage(dataDir);
+
+  // --- forensic battery on the national donor series, judged against GODT peers ---
+  const target = chinaDonorSeries(pkg, from, to);
+  const { peers } = godtPeers(pkg, from, to, peerMinPoints);
+  const organs = selectSeries(pkg, { table: "china_deceased_donors", measure: "organs_donated", geography: "China", from, to });
+  const organSeries: Series = { name: "China, organs donated (official, default figures)", x: organs.x, y: organs.y, input: organs.input };
+  const godt = selectSeries(pkg, { table: "china_deceased_donors", measure: "deceased_donors", geography: "China", status: "any", where: { reporting_body: "GODT (China submission)" } });
+  const battery = runAudit(target, { spec: model, peers, seed, sims, from, to });
+  const oneParam = fitFinding(target, { kind: "quadratic1" }, { from, to });
+  const oneParam2017 = fitFinding(target, { kind: "quadratic1" }, { from, to: 2017 });
+  const forensicFindings = [...battery.findings, oneParam, oneParam2017];
+
+  // --- internal ratios: organs per donor, against GODT transplants per donor ---
+  const ratioF = ratioFindings(organSeries, target, peerRatioSeries(pkg, 2000, 2022), { alpha: 0.05 });
+
+  // --- cross-consistency: China's GODT submission vs its national statements ---
+  const official = selectSeries(pkg, { table: "china_deceased_donors", measure: "deceased_donors", geography: "China" });
+  const godtSeries: Series = { name: "China, deceased donors (GODT submission)", x: godt.x, y: godt.y, input: godt.input };
+  const officialSeries: Series = { name: "China, deceased donors (national statements, default)", x: official.x, y: official.y, input: official.input };
+  const consistency = consistencyFinding(godtSeries, officialSeries, { expect: "equal" });
+
+  // --- aggregation: annual sums vs cumulative counters; counters that fall or jump ---
+  const aggregation: Finding[] = [consistency];
+  const counters = getTable(pkg, "china_cumulative_counters");
+  const countersInput: InputRef = { name: "data/china_cumulative_counters.csv", sha256: counters.sha256 };
+  const donorsInput = target.input;
+  const annualAll = selectSeries(pkg, { table: "china_deceased_donors", measure: "deceased_donors", geography: "China" });
+  const counterRow = (date: string, geography: string) =>
+    counters.rows.find((r) => r.values.as_of_date === date && r.values.geography === geography && r.values.measure === "cumulative_deceased_donors" && r.values.status === "default");
+  for (const [date, year] of [["2013-12-31", 2013], ["2018-12-31", 2018]] as const) {
+    const c = counterRow(date, "China");
+    if (!c) continue;
+    const parts = annualAll.points.filter((p) => p.x <= year).map((p) => ({ label: String(p.x), value: p.y, qualifier: "exact" }));
+    const missing = [];
+    for (let y = 2010; y <= year; y++) if (!parts.some((p) => p.label === String(y))) missing.push(y);
+    aggregation.push(
+      partsWholeFinding(parts, qualified(c.values.value, c.values.qualifier_class, `cumulative to ${date} (${String(c.values.source_id)})`), {
+        input: { ...countersInput, name: `${donorsInput.name} + data/china_cumulative_counters.csv#${String(c.values.row_id)}` },
+        name: `Annual national donors 2010-${year}${missing.length ? ` (no official figure for ${missing.join(", ")})` : ""} vs the cumulative counter at ${date}`,
+        complete: missing.length === 0,
+      }),
+    );
+  }
+  const gd = selectSeries(pkg, { table: "china_deceased_donors", measure: "deceased_donors", geography: "Guangdong", from: 2010, to: 2014 });
+  const gdCounter = counterRow("2014-12-31", "Guangdong");
+  if (gdCounter && gd.points.length === 5) {
+    aggregation.push(
+      partsWholeFinding(gd.points.map((p) => ({ label: String(p.x), value: p.y, qualifier: "exact" })), qualified(gdCounter.values.value, gdCounter.values.qualifier_class, "Guangdong cumulative to 2014-12-31"), {
+        input: { ...gd.input, name: `${gd.input.name} + data/china_cumulative_counters.csv#${String(gdCounter.values.row_id)}` },
+        name: "Guangdong annual donors 2010-2014 vs the provincial cumulative counter",
+        complete: true,
+      }),
+    );
+  }
+  for (const measure of ["cumulative_deceased_donors", "cumulative_registered_volunteers"]) {
+    const pts: CounterPoint[] = counters.rows
+      .filter((r) => r.values.measure === measure && r.values.geography === "China" && r.values.status === "default")
+      .map((r) => ({ date: String(r.values.as_of_date), value: Number(r.values.value), qualifier: qualifierOf(r.values.qualifier_class) }));
+    const seen = new Set<string>();
+    const unique = pts.filter((p) => (seen.has(p.date) ? false : (seen.add(p.date), true)));
+    aggregation.push(counterFinding(unique, { input: { ...countersInput, name: `${countersInput.name}#measure=${measure}&geography=China&status=default` }, name: `National counter: ${measure.replace(/_/g, " ")} (all reporting bodies)` }));
+  }
+
+  const inputs = packageInputs(pkg);
+  const findings = [...forensicFindings, ...ratioF, ...aggregation];
+  return {
+    toolVersion: TOOL_VERSION,
+    parameters: { dataDir: basename(dataDir), seed, sims, draws, from, to, model: "poly2", peerMinPoints },
+    inputs,
+    findings,
+    sections: {
+      forensics: { target, peers, findings: forensicFindings },
+      ratios: { findings: ratioF },
+      aggregation: { findings: aggregation },
+      accounting: [],
+      waittime: { findings: [] },
+      changepoint: { findings: [] },
+      capacity: { findings: [] },
+    },
+  };
+}
+
+/** Every file of the package with its SHA-256 (datapackage.json included). */
+export function packageInputs(pkg: LoadedPackage): InputRef[] {
+  const desc = readFileSync(join(pkg.dir, "datapackage.json"));
+  const list: InputRef[] = [{ name: "data/datapackage.json", sha256: sha256Hex(desc) }];
+  for (const r of pkg.descriptor.resources) {
+    const t = pkg.tables.get(r.name);
+    if (t) list.push({ name: `data/${r.path}`, sha256: t.sha256, n: t.rows.length });
+  }
+  return list;
+}
+
+export { packageRoot };
