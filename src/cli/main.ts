@@ -3,6 +3,10 @@ import { TOOL_VERSION } from "../core/version.js";
 import { EXIT, processIo, reportError, type Io } from "./io.js";
 import { register as registerData } from "./data.js";
 import { register as registerAudit } from "./audit.js";
+import { register as registerForensicsFit } from "./forensics-fit.js";
+import { register as registerForensicsChecks } from "./forensics-checks.js";
+import { register as registerModelAccounting } from "./model-accounting.js";
+import { register as registerModelOther } from "./model-other.js";
 
 /** Context handed to every command group. `exit` records the exit code the command wants. */
 export interface CliContext {
@@ -26,6 +30,10 @@ export function buildProgram(ctx: CliContext): Command {
     .configureOutput({ writeOut: (s) => ctx.io.out(s), writeErr: (s) => ctx.io.err(s) });
   registerAudit(program, ctx);
   registerData(program, ctx);
+  registerForensicsFit(program, ctx);
+  registerForensicsChecks(program, ctx);
+  registerModelAccounting(program, ctx);
+  registerModelOther(program, ctx);
   return program;
 }
 

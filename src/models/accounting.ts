@@ -1,0 +1,493 @@
+import { caveat, makeFinding, type Caveat, type Finding, type InputRef } from "../core/finding.js";
+import { OrganAuditError } from "../core/errors.js";
+import { createRng, mixSeed, type Rng } from "../stats/rng.js";
+import {
+  distQuantile,
+  fillNormals,
+  fromScores,
+  normalDraw,
+  isDegenerate,
+  needsUniforms,
+  sampleInto,
+  scoresToUniforms,
+  type Dist,
+} from "./distributions.js";
+import { summarizeInPlace, type Summary } from "./quantiles.js";
+import {
+  ASSUMPTION,
+  VARIABLES,
+  allSpecs,
+  citedSources,
+  type InputSpec,
+  type Scenario,
+  type Variable,
+} from "./scenario.js";
+
+/**
+ * Monte Carlo engine of the organ-source accounting identity
+ *
+ *   unexplained = transplants − executions·shareUsed·organsPerExecuted − voluntaryDonors·organsPerDonor − livingDonorTransplants
+ *
+ * Memory is bounded: the engine walks the years in order and keeps one Float64Array of `draws`
+ * values per input of the current year, plus the running cumulative sums; per-year quantiles are
+ * taken by selection on those arrays.
+ *
+ * Random streams: every uncertain input draws from its own stream
+ * `createRng(mixSeed(seedOf(factor), label))`, where the label is fixed by the input's position
+ * (year, variable, organ), by the shared-draw name or by the year-correlation chain. Results are
+ * therefore independent of evaluation order, and the same scenario and seed give identical output.
+ * A "factor" is a variable (e.g. all years of `executions`) or a shared draw (`shared:<name>`); the
+ * sensitivity module re-seeds one factor at a time (Saltelli/Jansen A, B, A_B^(i) matrices).
+ */
+
+export const METHOD = "model.accounting";
+export const METHOD_VERSION = "1.0.0";
+export const DEFAULT_DRAWS = 100_000;
+export const DEFAULT_SEED = 20200310;
+export const MAX_DRAWS = 10_000_000;
+
+export interface EngineOptions {
+  draws: number;
+  seed: number;
+  /** seed for a factor's streams (Sobol hybrid runs); default: `seed` for every factor */
+  factorSeed?: (factor: string) => number;
+  /** keep per-draw cumulative unexplained and per-factor sums of inputs (for sensitivity) */
+  keep?: boolean;
+  /**
+   * "full" (default): quantile summaries of transplants, explained, unexplained and share explained;
+   * "core": quantiles of unexplained and share explained only, means of transplants and explained.
+   */
+  detail?: "full" | "core";
+}
+
+/** Mean only (detail "core"). */
+export interface MeanOnly {
+  mean: number;
+}
+
+export interface YearResult {
+  year: number;
+  transplants: Summary | MeanOnly;
+  explained: Summary | MeanOnly;
+  unexplained: Summary;
+  /** P(unexplained ≤ 0): probability that the modelled sources cover the claimed volume */
+  pCovered: number;
+  /** explained / transplants per draw (can exceed 1); null where transplants are 0 in every draw */
+  shareExplained: Summary | null;
+  /** transplant volume by organ, when the scenario gives it by organ */
+  byOrgan?: Record<string, Summary>;
+}
+
+export interface AccountingResult {
+  scenario: string;
+  seed: number;
+  draws: number;
+  firstYear: number;
+  lastYear: number;
+  years: YearResult[];
+  /** cumulative over all years */
+  total: Omit<YearResult, "year" | "byOrgan">;
+}
+
+export interface KeptDraws {
+  /** cumulative unexplained per draw */
+  total: Float64Array;
+  /** per factor, the per-draw sum over years of its inputs */
+  factors: Map<string, Float64Array>;
+}
+
+export interface EngineOutput {
+  result: AccountingResult;
+  kept?: KeptDraws;
+}
+
+/** The factor (sensitivity group) of an input. */
+export function factorOf(variable: Variable, spec: InputSpec): string {
+  return spec.shared !== undefined ? `shared:${spec.shared}` : variable;
+}
+
+/** Factors of a scenario that carry uncertainty, in a stable order. */
+export function uncertainFactors(s: Scenario): string[] {
+  const set = new Set<string>();
+  for (const { variable, spec } of allSpecs(s)) if (!isDegenerate(spec.dist)) set.add(factorOf(variable, spec));
+  const order = (f: string): number => {
+    const i = (VARIABLES as readonly string[]).indexOf(f);
+    return i >= 0 ? i : VARIABLES.length;
+  };
+  return [...set].sort((a, b) => order(a) - order(b) || (a < b ? -1 : a > b ? 1 : 0));
+}
+
+type Driver =
+  | { type: "fixed"; value: number }
+  | { type: "independent"; label: number }
+  | { type: "shared"; group: string; label: number }
+  | { type: "chain"; chain: string; rho: number; label: number };
+
+interface PlannedInput {
+  variable: Variable;
+  organ: string | undefined;
+  factor: string;
+  dist: Dist;
+  driver: Driver;
+}
+
+const SHARED_BASE = 0x40000000;
+const CHAIN_BASE = 0x20000000;
+
+function planYear(
+  s: Scenario,
+  yearIndex: number,
+  sharedIdx: Map<string, number>,
+  chainIdx: Map<string, number>,
+): PlannedInput[] {
+  const y = s.years[yearIndex]!;
+  const out: PlannedInput[] = [];
+  const add = (variable: Variable, organ: string | undefined, organIndex: number, spec: InputSpec): void => {
+    const factor = factorOf(variable, spec);
+    const dist = spec.dist;
+    let driver: Driver;
+    if (isDegenerate(dist)) driver = { type: "fixed", value: distQuantile(dist, 0.5) };
+    else if (spec.shared !== undefined) {
+      driver = { type: "shared", group: spec.shared, label: SHARED_BASE + sharedIdx.get(spec.shared)! };
+    } else if ((s.yearCorrelation[variable] ?? 0) !== 0) {
+      const chain = organ === undefined ? variable : `${variable}.${organ}`;
+      driver = {
+        type: "chain",
+        chain,
+        rho: s.yearCorrelation[variable]!,
+        label: CHAIN_BASE + (chainIdx.get(chain)! << 12) + yearIndex,
+      };
+    } else {
+      const vi = VARIABLES.indexOf(variable);
+      driver = { type: "independent", label: (yearIndex << 12) | (vi << 8) | organIndex };
+    }
+    out.push({ variable, organ, factor, dist, driver });
+  };
+  y.transplants.forEach((t, k) => add("transplants", t.organ, k, t.spec));
+  for (const v of VARIABLES) if (v !== "transplants") add(v, undefined, 0, y[v]);
+  return out;
+}
+
+function indexNames(s: Scenario): { sharedIdx: Map<string, number>; chainIdx: Map<string, number> } {
+  const shared = new Set<string>();
+  const chains = new Set<string>();
+  for (const y of s.years) {
+    for (const t of y.transplants) {
+      if (t.spec.shared !== undefined) shared.add(t.spec.shared);
+      else if (s.yearCorrelation.transplants) chains.add(`transplants.${t.organ}`);
+    }
+    for (const v of VARIABLES) {
+      if (v === "transplants") continue;
+      if (y[v].shared !== undefined) shared.add(y[v].shared!);
+      else if (s.yearCorrelation[v]) chains.add(v);
+    }
+  }
+  const toIdx = (set: Set<string>): Map<string, number> => new Map([...set].sort().map((k, i) => [k, i]));
+  return { sharedIdx: toIdx(shared), chainIdx: toIdx(chains) };
+}
+
+function checkDraws(draws: number): void {
+  if (!Number.isInteger(draws) || draws < 2 || draws > MAX_DRAWS) {
+    throw new OrganAuditError("M_ACC_DRAWS", { value: String(draws) });
+  }
+}
+
+function finiteSummary(sm: Summary, what: string): Summary {
+  for (const v of Object.values(sm)) {
+    if (!Number.isFinite(v)) {
+      throw new OrganAuditError("M_ACC_DIST_PARAMS", {
+        detail: `${what} produced a non-finite value; check for extreme lognormal or normal parameters`,
+      });
+    }
+  }
+  return sm;
+}
+
+/**
+ * The identity for one year, draw by draw: X = E·S·O + D·P + L, U = T − X; adds to the cumulative
+ * sums; writes X/T into R for draws with T > 0. Returns [draws with U ≤ 0, number of ratios].
+ */
+function combineYear(
+  T: Float64Array,
+  E: Float64Array,
+  S: Float64Array,
+  O: Float64Array,
+  D: Float64Array,
+  P: Float64Array,
+  L: Float64Array,
+  X: Float64Array,
+  U: Float64Array,
+  R: Float64Array,
+  cumT: Float64Array,
+  cumX: Float64Array,
+  cumU: Float64Array,
+): [number, number] {
+  const n = T.length;
+  let covered = 0;
+  let m = 0;
+  for (let i = 0; i < n; i++) {
+    const t = T[i]!;
+    const x = E[i]! * S[i]! * O[i]! + D[i]! * P[i]! + L[i]!;
+    const u = t - x;
+    X[i] = x;
+    U[i] = u;
+    cumT[i] = cumT[i]! + t;
+    cumX[i] = cumX[i]! + x;
+    cumU[i] = cumU[i]! + u;
+    if (u <= 0) covered++;
+    if (t > 0) R[m++] = x / t;
+  }
+  return [covered, m];
+}
+
+function addInto(acc: Float64Array, v: Float64Array): void {
+  for (let i = 0; i < acc.length; i++) acc[i] = acc[i]! + v[i]!;
+}
+
+function ar1Step(z: Float64Array, rho: number, rng: Rng): void {
+  const b = Math.sqrt(1 - rho * rho);
+  for (let i = 0; i < z.length; i++) z[i] = rho * z[i]! + b * normalDraw(rng);
+}
+
+/** Run the Monte Carlo accounting model. */
+export function runAccounting(s: Scenario, opts: EngineOptions): EngineOutput {
+  checkDraws(opts.draws);
+  const n = opts.draws;
+  const seedOf = opts.factorSeed ?? (() => opts.seed);
+  const { sharedIdx, chainIdx } = indexNames(s);
+  const stream = (factor: string, label: number): Rng => createRng(mixSeed(seedOf(factor), label));
+
+  // shared draws: the normal scores and, when a member needs them, their uniforms Φ(z), computed once
+  const sharedZ = new Map<string, { z: Float64Array; u: Float64Array | null }>();
+  const chainZ = new Map<string, { z: Float64Array; yearIndex: number }>();
+  const chainU = new Float64Array(n);
+
+  const T = new Float64Array(n);
+  const X = new Float64Array(n);
+  const U = new Float64Array(n);
+  const R = new Float64Array(n);
+  const buf: Record<Exclude<Variable, "transplants">, Float64Array> = {
+    executions: new Float64Array(n),
+    shareUsed: new Float64Array(n),
+    organsPerExecuted: new Float64Array(n),
+    voluntaryDonors: new Float64Array(n),
+    organsPerDonor: new Float64Array(n),
+    livingDonorTransplants: new Float64Array(n),
+  };
+  const organBuf = new Float64Array(n);
+  const cumT = new Float64Array(n);
+  const cumX = new Float64Array(n);
+  const cumU = new Float64Array(n);
+  const factorSums = new Map<string, Float64Array>();
+
+  const draw = (p: PlannedInput, yearIndex: number, out: Float64Array): void => {
+    const d = p.driver;
+    switch (d.type) {
+      case "fixed":
+        out.fill(d.value);
+        return;
+      case "independent":
+        sampleInto(p.dist, stream(p.factor, d.label), out);
+        return;
+      case "shared": {
+        let g = sharedZ.get(d.group);
+        if (!g) {
+          const z = new Float64Array(n);
+          fillNormals(stream(p.factor, d.label), z);
+          g = { z, u: null };
+          sharedZ.set(d.group, g);
+        }
+        if (needsUniforms(p.dist) && !g.u) {
+          g.u = new Float64Array(n);
+          scoresToUniforms(g.z, g.u);
+        }
+        fromScores(p.dist, g.z, g.u, out);
+        return;
+      }
+      case "chain": {
+        const rng = stream(p.factor, d.label);
+        const prev = chainZ.get(d.chain);
+        let z: Float64Array;
+        if (prev && prev.yearIndex === yearIndex - 1) {
+          z = prev.z;
+          ar1Step(z, d.rho, rng);
+        } else {
+          z = prev?.z ?? new Float64Array(n);
+          fillNormals(rng, z);
+        }
+        chainZ.set(d.chain, { z, yearIndex });
+        const need = needsUniforms(p.dist);
+        if (need) scoresToUniforms(z, chainU);
+        fromScores(p.dist, z, need ? chainU : null, out);
+        return;
+      }
+    }
+  };
+  const keepFactor = (factor: string, values: Float64Array): void => {
+    if (!opts.keep) return;
+    let acc = factorSums.get(factor);
+    if (!acc) {
+      acc = new Float64Array(n);
+      factorSums.set(factor, acc);
+    }
+    addInto(acc, values);
+  };
+
+  const full = (opts.detail ?? "full") === "full";
+  const summarize = (a: Float64Array, what: string): Summary | MeanOnly => {
+    if (full) return finiteSummary(summarizeInPlace(a), what);
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += a[i]!;
+    return finiteSummary({ mean: sum / n } as Summary, what);
+  };
+  const years: YearResult[] = [];
+  s.years.forEach((y, yi) => {
+    const plan = planYear(s, yi, sharedIdx, chainIdx);
+    T.fill(0);
+    let byOrgan: Record<string, Summary> | undefined;
+    const organInputs = plan.filter((p) => p.variable === "transplants");
+    for (const p of organInputs) {
+      draw(p, yi, organBuf);
+      keepFactor(p.factor, organBuf);
+      addInto(T, organBuf);
+      if (p.organ !== "all") {
+        byOrgan ??= {};
+        byOrgan[p.organ!] = finiteSummary(summarizeInPlace(organBuf), `transplants.${p.organ}`);
+      }
+    }
+    for (const p of plan) {
+      if (p.variable === "transplants") continue;
+      const out = buf[p.variable];
+      draw(p, yi, out);
+      keepFactor(p.factor, out);
+    }
+    const { executions: E, shareUsed: S, organsPerExecuted: O, voluntaryDonors: D, organsPerDonor: P } = buf;
+    const L = buf.livingDonorTransplants;
+    const [covered, m] = combineYear(T, E, S, O, D, P, L, X, U, R, cumT, cumX, cumU);
+    const yr: YearResult = {
+      year: y.year,
+      transplants: summarize(T, "transplants"),
+      explained: summarize(X, "explained"),
+      unexplained: finiteSummary(summarizeInPlace(U), "unexplained"),
+      pCovered: covered / n,
+      shareExplained: m > 0 ? finiteSummary(summarizeInPlace(R.subarray(0, m)), "shareExplained") : null,
+    };
+    if (byOrgan) yr.byOrgan = byOrgan;
+    years.push(yr);
+  });
+
+  let covered = 0;
+  let m = 0;
+  for (let i = 0; i < n; i++) {
+    if (cumU[i]! <= 0) covered++;
+    if (cumT[i]! > 0) R[m++] = cumX[i]! / cumT[i]!;
+  }
+  const kept: KeptDraws | undefined = opts.keep ? { total: Float64Array.from(cumU), factors: factorSums } : undefined;
+  const total = {
+    transplants: summarize(cumT, "transplants"),
+    explained: summarize(cumX, "explained"),
+    unexplained: finiteSummary(summarizeInPlace(cumU), "unexplained"),
+    pCovered: covered / n,
+    shareExplained: m > 0 ? finiteSummary(summarizeInPlace(R.subarray(0, m)), "shareExplained") : null,
+  };
+  const result: AccountingResult = {
+    scenario: s.name,
+    seed: opts.seed,
+    draws: n,
+    firstYear: s.years[0]!.year,
+    lastYear: s.years[s.years.length - 1]!.year,
+    years,
+    total,
+  };
+  return kept ? { result, kept } : { result };
+}
+
+/**
+ * Deterministic evaluation of the identity with every input at a quantile: `probOf(factor)` gives
+ * the probability for each factor's inputs (0.5 = medians). Used by the tornado analysis.
+ */
+export function evaluateAtQuantiles(
+  s: Scenario,
+  probOf: (factor: string) => number,
+): { years: { year: number; unexplained: number }[]; total: number } {
+  const q = (variable: Variable, spec: InputSpec): number => distQuantile(spec.dist, probOf(factorOf(variable, spec)));
+  let total = 0;
+  const years = s.years.map((y) => {
+    let t = 0;
+    for (const o of y.transplants) t += q("transplants", o.spec);
+    const x =
+      q("executions", y.executions) * q("shareUsed", y.shareUsed) * q("organsPerExecuted", y.organsPerExecuted) +
+      q("voluntaryDonors", y.voluntaryDonors) * q("organsPerDonor", y.organsPerDonor) +
+      q("livingDonorTransplants", y.livingDonorTransplants);
+    total += t - x;
+    return { year: y.year, unexplained: t - x };
+  });
+  return { years, total };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Finding
+
+function fmt(x: number): string {
+  const r = Math.round(x);
+  const s = String(Math.abs(r)).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return r < 0 ? `−${s}` : s;
+}
+
+function pct(p: number): string {
+  return `${(Math.round(p * 1000) / 10).toFixed(1)}%`;
+}
+
+/** Counts of the scenario's values: how many are stated assumptions. */
+export function assumptionCount(s: Scenario): { assumptions: number; total: number } {
+  const specs = allSpecs(s);
+  return { assumptions: specs.filter((x) => x.spec.source === ASSUMPTION).length, total: specs.length };
+}
+
+/** Build the finding (verdict "estimate") for an accounting run. */
+export function accountingFinding(s: Scenario, result: AccountingResult, input: InputRef): Finding<AccountingResult> {
+  const t = result.total;
+  const u = t.unexplained;
+  const span = `${result.firstYear}–${result.lastYear}`;
+  const interval = `90% interval ${fmt(u.p05)} to ${fmt(u.p95)}`;
+  let statement: string;
+  if (u.p05 > 0) {
+    statement =
+      `Under scenario "${s.name}" (${span}), claimed transplants exceed the organs explained by executions, voluntary deceased donors and living donors: ` +
+      `median cumulative unexplained ${fmt(u.p50)} (${interval}); the explained sources cover the claimed volume in ${pct(t.pCovered)} of draws. ` +
+      `This is consistent with an organ source the model does not include; it does not identify that source.`;
+  } else if (u.p95 < 0) {
+    statement =
+      `Under scenario "${s.name}" (${span}), the modelled sources can account for the claimed transplant volume: ` +
+      `median cumulative unexplained ${fmt(u.p50)} (${interval}); covered in ${pct(t.pCovered)} of draws. ` +
+      `The claimed volume is consistent with the identified sources under these inputs.`;
+  } else {
+    statement =
+      `Under scenario "${s.name}" (${span}), the accounting is not decisive: median cumulative unexplained ${fmt(u.p50)} ` +
+      `(${interval}, which includes 0); the explained sources cover the claimed volume in ${pct(t.pCovered)} of draws.`;
+  }
+  const { assumptions, total } = assumptionCount(s);
+  const caveats: Caveat[] = [caveat("C_ACC_IDENTITY", {})];
+  if (assumptions > 0) caveats.push(caveat("C_ACC_ASSUMPTIONS", { n: assumptions, total }));
+  const anyIndependent = allSpecs(s).some(
+    (x) => !isDegenerate(x.spec.dist) && x.spec.shared === undefined && !s.yearCorrelation[x.variable],
+  );
+  if (anyIndependent) caveats.push(caveat("C_ACC_INDEPENDENCE", {}));
+  const noShare = result.years.filter((y) => y.shareExplained === null).map((y) => y.year);
+  if (noShare.length > 0) caveats.push(caveat("C_ACC_NO_SHARE", { years: noShare.join(", ") }));
+  const inputRef: InputRef = { ...input, sourceIds: input.sourceIds ?? citedSources(s) };
+  return makeFinding({
+    method: METHOD,
+    methodVersion: METHOD_VERSION,
+    title: `Organ-source accounting, scenario "${s.name}", ${span}`,
+    verdict: "estimate",
+    statement,
+    statistic: { name: "median cumulative unexplained transplants", value: u.p50 },
+    interval: { level: 0.9, low: u.p05, high: u.p95 },
+    result,
+    caveats,
+    inputs: [inputRef],
+    parameters: { draws: result.draws, scenario: s.name, quantileDefinition: "type 7" },
+    seed: result.seed,
+  });
+}

@@ -1,0 +1,177 @@
+/**
+ * Quantiles of large samples held in Float64Arrays, by selection (expected O(n) per quantile), not by
+ * sorting. Definition: Hyndman–Fan type 7 (the default of R's quantile() and NumPy's np.quantile):
+ * h = (n − 1)p, q = x₍⌊h⌋₎ + (h − ⌊h⌋)(x₍⌊h⌋+1₎ − x₍⌊h⌋₎) on the order statistics x₍0₎ ≤ … ≤ x₍n−1₎.
+ */
+
+/**
+ * Rearrange a[lo..hi] so that a[k] holds the value it would have in sorted order, smaller-or-equal
+ * values left of k and greater-or-equal right of it. Floyd–Rivest selection (expected
+ * n + min(k, n − k) + o(n) comparisons), after the widely used `quickselect` formulation.
+ */
+export function selectInPlace(a: Float64Array, k: number, lo = 0, hi = a.length - 1): number {
+  if (k < lo || k > hi) throw new RangeError(`select: k=${k} outside [${lo}, ${hi}]`);
+  floydRivest(a, k, lo, hi);
+  return a[k]!;
+}
+
+function floydRivest(a: Float64Array, k: number, left: number, right: number): void {
+  while (right > left) {
+    if (right - left > 600) {
+      const n = right - left + 1;
+      const m = k - left + 1;
+      const z = Math.log(n);
+      const s = 0.5 * Math.exp((2 * z) / 3);
+      const sd = 0.5 * Math.sqrt((z * s * (n - s)) / n) * (m - n / 2 < 0 ? -1 : 1);
+      const newLeft = Math.max(left, Math.floor(k - (m * s) / n + sd));
+      const newRight = Math.min(right, Math.floor(k + ((n - m) * s) / n + sd));
+      floydRivest(a, k, newLeft, newRight);
+    }
+    const t = a[k]!;
+    let i = left;
+    let j = right;
+    swap(a, left, k);
+    if (a[right]! > t) swap(a, left, right);
+    while (i < j) {
+      swap(a, i, j);
+      i++;
+      j--;
+      while (a[i]! < t) i++;
+      while (a[j]! > t) j--;
+    }
+    if (a[left] === t) swap(a, left, j);
+    else {
+      j++;
+      swap(a, j, right);
+    }
+    if (j <= k) left = j + 1;
+    if (k <= j) right = j - 1;
+  }
+}
+
+function swap(a: Float64Array, i: number, j: number): void {
+  const t = a[i]!;
+  a[i] = a[j]!;
+  a[j] = t;
+}
+
+/**
+ * Type-7 quantiles of `a` at the given probabilities (any order). Permutes `a` (pass a copy to keep
+ * it). Empty input is an error. All needed order statistics (⌊h⌋ and ⌊h⌋ + 1 per probability) are
+ * placed by one recursive multi-selection: select the middle index, then recurse into each side.
+ */
+export function quantilesInPlace(a: Float64Array, probs: readonly number[]): number[] {
+  const n = a.length;
+  if (n === 0) throw new RangeError("quantiles of an empty sample");
+  const need = new Set<number>();
+  for (const p of probs) {
+    if (!(p >= 0 && p <= 1)) throw new RangeError(`probability ${p} outside [0, 1]`);
+    const h = (n - 1) * p;
+    const k = Math.floor(h);
+    need.add(k);
+    if (h > k && k + 1 < n) need.add(k + 1);
+  }
+  multiSelect(
+    a,
+    [...need].sort((x, y) => x - y),
+    0,
+    n - 1,
+  );
+  return probs.map((p) => {
+    const h = (n - 1) * p;
+    const k = Math.floor(h);
+    const lowV = a[k]!;
+    return h > k && k + 1 < n ? lowV + (h - k) * (a[k + 1]! - lowV) : lowV;
+  });
+}
+
+function multiSelect(a: Float64Array, ks: number[], lo: number, hi: number): void {
+  if (ks.length === 0 || lo > hi) return;
+  const mid = ks.length >> 1;
+  const k = ks[mid]!;
+  floydRivest(a, k, lo, hi);
+  multiSelect(a, ks.slice(0, mid), lo, k - 1);
+  multiSelect(a, ks.slice(mid + 1), k + 1, hi);
+}
+
+/** Type-7 quantile of a plain array (copies). */
+export function quantile(values: ArrayLike<number>, p: number): number {
+  return quantilesInPlace(Float64Array.from(values), [p])[0]!;
+}
+
+export interface Summary {
+  mean: number;
+  sd: number;
+  p05: number;
+  p25: number;
+  p50: number;
+  p75: number;
+  p95: number;
+}
+
+export const SUMMARY_PROBS = [0.05, 0.25, 0.5, 0.75, 0.95] as const;
+
+/** Mean, sample standard deviation and the 5/25/50/75/95 % quantiles. Permutes `a`. */
+export function summarizeInPlace(a: Float64Array): Summary {
+  const n = a.length;
+  let s = 0;
+  for (let i = 0; i < n; i++) s += a[i]!;
+  const mean = s / n;
+  let ss = 0;
+  for (let i = 0; i < n; i++) {
+    const d = a[i]! - mean;
+    ss += d * d;
+  }
+  const sd = n > 1 ? Math.sqrt(ss / (n - 1)) : 0;
+  const [p05, p25, p50, p75, p95] = quantilesInPlace(a, SUMMARY_PROBS) as [number, number, number, number, number];
+  return { mean, sd, p05, p25, p50, p75, p95 };
+}
+
+/** Ranks 1..n with ties given their average rank. */
+export function ranks(values: Float64Array): Float64Array {
+  const n = values.length;
+  const idx = new Uint32Array(n);
+  for (let i = 0; i < n; i++) idx[i] = i;
+  idx.sort((i, j) => values[i]! - values[j]!);
+  const r = new Float64Array(n);
+  let i = 0;
+  while (i < n) {
+    let j = i;
+    while (j + 1 < n && values[idx[j + 1]!] === values[idx[i]!]) j++;
+    const avg = (i + j) / 2 + 1;
+    for (let k = i; k <= j; k++) r[idx[k]!] = avg;
+    i = j + 1;
+  }
+  return r;
+}
+
+/** Pearson correlation; null when either sample has zero variance. */
+export function pearson(x: Float64Array, y: Float64Array): number | null {
+  const n = x.length;
+  if (n !== y.length) throw new RangeError("pearson: length mismatch");
+  let mx = 0;
+  let my = 0;
+  for (let i = 0; i < n; i++) {
+    mx += x[i]!;
+    my += y[i]!;
+  }
+  mx /= n;
+  my /= n;
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (let i = 0; i < n; i++) {
+    const dx = x[i]! - mx;
+    const dy = y[i]! - my;
+    sxy += dx * dy;
+    sxx += dx * dx;
+    syy += dy * dy;
+  }
+  if (sxx === 0 || syy === 0) return null;
+  return sxy / Math.sqrt(sxx * syy);
+}
+
+/** Spearman rank correlation (Pearson on average ranks); null when either sample is constant. */
+export function spearman(x: Float64Array, y: Float64Array): number | null {
+  return pearson(ranks(x), ranks(y));
+}

@@ -1,0 +1,201 @@
+import { Matrix, inverse } from "ml-matrix";
+import gammaln from "@stdlib/math-base-special-gammaln";
+import type { Rng } from "./rng.js";
+
+/**
+ * Poisson log-linear GLM fitted by iteratively reweighted least squares (IRLS), the algorithm of
+ * R's glm(family = poisson) and statsmodels. Pure: no I/O, no randomness.
+ */
+export interface PoissonFit {
+  /** coefficients, in the order of the design matrix columns */
+  beta: number[];
+  /** inverse Fisher information (X'WX)^-1 at the solution: the unscaled covariance of beta */
+  covUnscaled: number[][];
+  /** residual deviance 2 * sum(y log(y/mu) - (y - mu)) */
+  deviance: number;
+  /** Poisson log-likelihood sum(y log mu - mu - log y!) */
+  logLik: number;
+  /** Pearson chi-square sum((y - mu)^2 / mu) */
+  pearsonChi2: number;
+  fitted: number[];
+  /** n - p */
+  dfResidual: number;
+  iterations: number;
+  /** false when IRLS did not settle (e.g. a fitted mean tends to 0: separation) */
+  converged: boolean;
+}
+
+export interface IrlsOptions {
+  maxIter?: number;
+  /** relative change in deviance below which IRLS stops (R uses 1e-8; we default tighter) */
+  tol?: number;
+}
+
+/** Poisson deviance contribution of one observation (y = 0 handled: 2 mu). */
+export function poissonUnitDeviance(y: number, mu: number): number {
+  const t = y > 0 ? y * Math.log(y / mu) : 0;
+  return 2 * (t - (y - mu));
+}
+
+/**
+ * Fit log E[y] = X beta by IRLS. `X` is n rows of p covariates (include a column of ones for the
+ * intercept). y must be non-negative counts (non-integers are accepted as quasi-Poisson data).
+ */
+export function fitPoissonGlm(X: number[][], y: number[], opts: IrlsOptions = {}): PoissonFit {
+  const n = y.length;
+  if (X.length !== n || n === 0) throw new RangeError("fitPoissonGlm: X and y must have the same, non-zero length");
+  const p = X[0]!.length;
+  if (p === 0 || X.some((r) => r.length !== p)) throw new RangeError("fitPoissonGlm: ragged design matrix");
+  if (y.some((v) => !(v >= 0) || !Number.isFinite(v))) throw new RangeError("fitPoissonGlm: y must be finite and >= 0");
+  const maxIter = opts.maxIter ?? 100;
+  const tol = opts.tol ?? 1e-12;
+  const ybar = y.reduce((a, b) => a + b, 0) / n;
+  let mu = y.map((v) => v + 0.1 * Math.max(ybar, 1e-3) + 1e-3);
+  let eta = mu.map((m) => Math.log(m));
+  let beta: number[] = new Array<number>(p).fill(0);
+  let cov: number[][] = [];
+  let devOld = Infinity;
+  let dev = Infinity;
+  let iter = 1;
+  let converged = false;
+  for (; iter <= maxIter; iter++) {
+    // working response z and weights w = mu
+    const xtwx = Array.from({ length: p }, () => new Array<number>(p).fill(0));
+    const xtwz = new Array<number>(p).fill(0);
+    for (let i = 0; i < n; i++) {
+      const w = mu[i]!;
+      const z = eta[i]! + (y[i]! - mu[i]!) / mu[i]!;
+      const row = X[i]!;
+      for (let a = 0; a < p; a++) {
+        xtwz[a]! += row[a]! * w * z;
+        for (let b = 0; b <= a; b++) xtwx[a]![b]! += row[a]! * w * row[b]!;
+      }
+    }
+    for (let a = 0; a < p; a++) for (let b = a + 1; b < p; b++) xtwx[a]![b] = xtwx[b]![a]!;
+    let inv: number[][];
+    try {
+      inv = inverse(new Matrix(xtwx)).to2DArray();
+    } catch {
+      break;
+    }
+    if (inv.some((r) => r.some((v) => !Number.isFinite(v)))) break;
+    beta = inv.map((r) => r.reduce((s, v, j) => s + v * xtwz[j]!, 0));
+    cov = inv;
+    eta = X.map((r) => r.reduce((s, v, j) => s + v * beta[j]!, 0));
+    mu = eta.map((e) => Math.exp(e));
+    if (mu.some((m) => !Number.isFinite(m) || m <= 0)) break;
+    dev = 0;
+    for (let i = 0; i < n; i++) dev += poissonUnitDeviance(y[i]!, mu[i]!);
+    if (Math.abs(dev - devOld) / (Math.abs(dev) + 0.1) < tol) {
+      converged = true;
+      break;
+    }
+    devOld = dev;
+  }
+  // recompute the covariance at the final mu (the loop's inverse is from the previous weights)
+  const fisher = Array.from({ length: p }, () => new Array<number>(p).fill(0));
+  for (let i = 0; i < n; i++) {
+    const row = X[i]!;
+    for (let a = 0; a < p; a++) for (let b = 0; b < p; b++) fisher[a]![b]! += row[a]! * mu[i]! * row[b]!;
+  }
+  try {
+    const inv = inverse(new Matrix(fisher)).to2DArray();
+    if (inv.every((r) => r.every((v) => Number.isFinite(v)))) cov = inv;
+  } catch {
+    /* keep the last good covariance */
+  }
+  let logLik = 0;
+  let pearson = 0;
+  for (let i = 0; i < n; i++) {
+    const yi = y[i]!;
+    const m = mu[i]!;
+    logLik += (yi > 0 ? yi * Math.log(m) : 0) - m - gammaln(yi + 1);
+    pearson += ((yi - m) * (yi - m)) / m;
+  }
+  // a fit with a mean collapsing to ~0 where y > 0 is not a fit; one where mu -> 0 for y = 0 is separation
+  if (mu.some((m) => m < 1e-10)) converged = false;
+  return {
+    beta,
+    covUnscaled: cov,
+    deviance: dev,
+    logLik,
+    pearsonChi2: pearson,
+    fitted: mu,
+    dfResidual: n - p,
+    iterations: Math.min(iter, maxIter),
+    converged,
+  };
+}
+
+// --- simulation from count models (used by parametric bootstraps) ---
+
+
+/**
+ * Seeded samplers for count models (Poisson, gamma, gamma-Poisson = negative binomial) drawn from an
+ * Rng of rng.ts. Poisson: multiplication method for mean < 10, PTRS transformed rejection (Hormann
+ * 1993, as in numpy) above. Gamma: Marsaglia-Tsang (2000).
+ */
+export function samplePoisson(rng: Rng, lambda: number): number {
+  if (!(lambda >= 0) || !Number.isFinite(lambda)) throw new RangeError(`samplePoisson: bad mean ${lambda}`);
+  if (lambda === 0) return 0;
+  if (lambda < 10) {
+    const L = Math.exp(-lambda);
+    let k = 0;
+    let p = rng.uniform();
+    while (p > L) {
+      k++;
+      p *= rng.uniform();
+    }
+    return k;
+  }
+  const slam = Math.sqrt(lambda);
+  const loglam = Math.log(lambda);
+  const b = 0.931 + 2.53 * slam;
+  const a = -0.059 + 0.02483 * b;
+  const invalpha = 1.1239 + 1.1328 / (b - 3.4);
+  const vr = 0.9277 - 3.6224 / (b - 2);
+  for (;;) {
+    const U = rng.uniform() - 0.5;
+    const V = rng.uniformOpen();
+    const us = 0.5 - Math.abs(U);
+    const k = Math.floor(((2 * a) / us + b) * U + lambda + 0.43);
+    if (us >= 0.07 && V <= vr) return k;
+    if (k < 0 || (us < 0.013 && V > us)) continue;
+    if (Math.log(V) + Math.log(invalpha) - Math.log(a / (us * us) + b) <= -lambda + k * loglam - gammaln(k + 1)) return k;
+  }
+}
+
+/** Gamma(shape, scale) draw. */
+export function sampleGamma(rng: Rng, shape: number, scale = 1): number {
+  if (!(shape > 0) || !(scale > 0)) throw new RangeError(`sampleGamma: bad parameters ${shape}, ${scale}`);
+  if (shape < 1) return sampleGamma(rng, shape + 1, scale) * Math.pow(rng.uniformOpen(), 1 / shape);
+  const d = shape - 1 / 3;
+  const c = 1 / Math.sqrt(9 * d);
+  for (;;) {
+    let x: number;
+    let v: number;
+    do {
+      x = rng.normal();
+      v = 1 + c * x;
+    } while (v <= 0);
+    v = v * v * v;
+    const u = rng.uniformOpen();
+    if (u < 1 - 0.0331 * x * x * x * x) return d * v * scale;
+    if (Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v * scale;
+  }
+}
+
+/** Exponential draw with the given rate. */
+export function sampleExponential(rng: Rng, rate: number): number {
+  return -Math.log(rng.uniformOpen()) / rate;
+}
+
+/**
+ * Count with mean mu and variance phi * mu: Poisson when phi <= 1, otherwise the gamma-Poisson
+ * (negative binomial) mixture with size mu / (phi - 1).
+ */
+export function sampleOverdispersedCount(rng: Rng, mu: number, phi: number): number {
+  if (phi <= 1 || mu === 0) return samplePoisson(rng, mu);
+  const size = mu / (phi - 1);
+  return samplePoisson(rng, sampleGamma(rng, size, mu / size));
+}
