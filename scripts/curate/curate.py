@@ -65,14 +65,14 @@ def qualifier_class(q: str) -> str:
     if ql in ("under", "at most", "as high as"):
         return "upper_bound"
     if ql in ("expected", "expected (some)", "forecast", "more than (forecast)", "planned", "projection",
-              "roughly the same as 2013"):
+              "roughly the same as 2013", "estimated (forecast made during the year)"):
         return "forecast"
     if ql in ("range", "range low", "range high", "more than 1,000 reduced to 160-odd", "expanded from 29 to 70"):
         return "range"
     if ql in ("assumed",):
         return "assumption"
     if ql.startswith("approx") or ql in ("about", "nearly", "estimated", "estimate", "read from bar chart",
-                                         "a few hundred", "about one fifth", "more or less unchanged from 2013",
+                                         "a few hundred", "about one fifth", "more or less unchanged from 2013", "as reported (round number)",
                                          "probably ~10,000 per year before 1997", '"a decade ago" relative to 2016'):
         return "approximate"
     raise SystemExit(f"unmapped qualifier {q!r}")
@@ -83,6 +83,58 @@ QCLASS_ENUM = ["exact", "approximate", "lower_bound", "upper_bound", "range", "f
 
 def rid(prefix: str, n: int) -> str:
     return f"{prefix}-{n:04d}"
+
+
+# --------------------------------------------------------------------------------------------
+# gap-fill rows (issue 2, item 4): researched rows in research/gap-fill.csv (header, quote, URL,
+# caveats per row). Only the rows named in the build_* functions are added; each is checked
+# against the file (source_id, measure, value) so that an edit to the CSV cannot slip in silently.
+# Added rows continue the numbering of their destination table and carry the quote in `notes`.
+# --------------------------------------------------------------------------------------------
+
+GAPFILL_PATH = os.path.join(ROOT, "research", "gap-fill.csv")
+GAPFILL_DATE = "2026-11-28"
+_GAPFILL: dict[int, dict[str, str]] = {}
+
+
+def gapfill(line: int, source_id: str, measure: str, value: str) -> dict[str, str]:
+    """Row on line `line` of research/gap-fill.csv (header = line 1), checked against the expected key."""
+    if not _GAPFILL:
+        with open(GAPFILL_PATH, encoding="utf-8", newline="") as fh:
+            for i, r in enumerate(csv.DictReader(fh)):
+                for k, v in r.items():
+                    assert "\n" not in v, ("gap-fill.csv", i + 2, k)
+                _GAPFILL[i + 2] = r
+    r = _GAPFILL[line]
+    got = (r["source_id"], r["measure"], r["value"])
+    if got != (source_id, measure, value):
+        raise SystemExit(f"research/gap-fill.csv line {line}: expected {(source_id, measure, value)}, found {got}")
+    return r
+
+
+def gapfill_label(line: int) -> str:
+    return f"gap-fill.csv {line}"
+
+
+# translations for quotes whose research-file note does not already carry one (from research/gap-fill.md)
+_RC_TRANSLATION = ("translation (researcher's): 'ANU researchers also found anomalies in the Red Cross dataset, e.g. in March 2016 the number of "
+                   "organ transplants per donor was 21.3, which is medically impossible. Data entered afterwards were evidently corrected, with "
+                   "transplants per donor always 2.75'")
+GAPFILL_TRANSLATION = {
+    24: _RC_TRANSLATION,
+    26: "translation (researcher's): 'The voluntary organ donation project in China grew from 34 in 2010 to 6,316 in 2018.'",
+}
+
+
+def gapfill_notes(line: int, r: dict[str, str], extra: str = "") -> str:
+    parts = [f"added {GAPFILL_DATE} from research/gap-fill.csv line {line}", f'quote: "{r["quote"]}"']
+    if line in GAPFILL_TRANSLATION:
+        parts.append(GAPFILL_TRANSLATION[line])
+    if extra:
+        parts.append(extra)
+    if r["notes"]:
+        parts.append("researcher's note: " + r["notes"])
+    return "; ".join(parts)
 
 
 # --------------------------------------------------------------------------------------------
@@ -195,13 +247,100 @@ QUAL_FIELDS = [
 # tables
 # --------------------------------------------------------------------------------------------
 
+CDD_UNIT = {
+    "deceased_donors": "donors", "deceased_donors_partial_year": "donors", "dbd_donors": "donors",
+    "dcd_donors": "donors", "deceased_donors_expected": "donors", "organ_donors_all_types_expected": "donors",
+    "organs_donated": "organs", "organs_donated_partial_year": "organs", "organs_procured": "organs",
+    "organs_transplanted_from_deceased_donors": "organs", "donors_per_million_population": "per million population",
+    "deceased_donors_per_month_average": "donors per month", "transplants_all_organs": "transplants",
+}
+
+
+def row_unit(m: str) -> str:
+    return CDD_UNIT[m]
+
+
+# gap-fill rows for china_deceased_donors: (gap-fill line, source_id, measure, value, qualifier, status, status_reason, curation_note)
+CDD_GAPFILL = [
+    (2, "XINHUA2014AUG", "deceased_donors", "849", "exact", "alternative",
+     "corroborates, not independent: the Xinhua wire original (2014-08-29) of the statement already cited as PD2014 (cdd-0012); same sentence, same 849", ""),
+    (3, "XINHUA2014AUG", "deceased_donors", "34", "exact", "alternative",
+     "corroborates, not independent: the Xinhua wire original (2014-08-29) of the statement cited as PD2014, same 34 as the NHFPC statement (CNS2016)", ""),
+    (9, "LT2015HUANG", "deceased_donors_expected", "1147", "estimated (forecast made during the year)", "default", "",
+     "FLAG: a forecast written during 2014, not an outturn: far below the later official ~1,700 for 2014 (cdd-0015, cdd-0013) and below the 'close to 1,300' already reached by 2014-11-03 (cdd-0017)"),
+    (10, "PD2017FEB", "deceased_donors", "1795", "exact", "default", "",
+     "FLAG: the source words it as '1,795 organ removals'; read as donation cases because the same sentence compares it with 2015's 2,766, a donor count; coincidence: 1,795 is also China's 2016 GODT living-donor kidney transplant count (tvc-0127); consistent with 2,950 donors for Q1-Q3 2016 (cdd-0034)"),
+    (11, "PD2017FEB", "deceased_donors", "2766", "exact", "alternative",
+     "same value as the NHFPC statement (CNS2016); Xinhua via People's Daily Online (Feb 2017), a later restatement", ""),
+    (14, "ECNS2016", "deceased_donors", "2766", "exact", "alternative",
+     "same value as the NHFPC statement (CNS2016); People's Daily relay of NHFPC statistics via ecns.cn", ""),
+    (15, "ECNS2016", "organs_donated", "7785", "exact", "alternative",
+     "one of 7,758/7,785 is a digit transposition and which one cannot be told from the sources held; this is an official relay (NHFPC statistics via People's Daily and ecns.cn, 2016-04-01), so 7,785 is not only a press digest's figure (KGM2016_NTC); the named NHFPC official's own later statement (Guo Yanhong, May 2016, CNS2016) gives 7,758, which stays default (rules 1-2)", ""),
+    (18, "XINHUA2019FEB", "deceased_donors", "6300", "more than", "alternative",
+     "lower bound ('more than 6,300', Xinhua relaying NHC figures) consistent with the exact NHC annual-report figure 6,302 (NHC2018)", ""),
+    (19, "XINHUA2019FEB", "organs_donated", "18000", "nearly", "default", "",
+     "FLAG: the full-year 'nearly 18,000' is lower than the 'more than 18,000' already stated for Jan-Nov 2018 by NHC (cdd-0048, CD2018DEC); both approximate, inconsistent as stated; kept as stated"),
+    (25, "RZECZPOSPOLITA2019", "deceased_donors", "34", "exact", "alternative",
+     "secondary press (Rzeczpospolita) relay of the COTRS figure cited by Robertson, Hinde & Lavee 2019; same 34 as the NHFPC statement (CNS2016) and the Epoch Times HK relay (cdd-0004)", ""),
+    (26, "RZECZPOSPOLITA2019", "deceased_donors", "6316", "exact", "alternative",
+     "secondary press (Rzeczpospolita) relay of the COTRS figure cited by Robertson, Hinde & Lavee 2019, worded independently of HKET2019 (cdd-0046); differs by 14 from the NHC annual figure 6,302 (NHC2018)", ""),
+    (31, "CD2015MAR", "deceased_donors", "380", "about", "default", "", ""),
+    (32, "CD2015MAR", "organs_donated", "1000", "nearly", "default", "", ""),
+]
+
+
+def gapfill_china_deceased_donors(T: str, unit_of, n0: int) -> list[dict]:
+    out = []
+    n = n0
+    for line, sid, m, v, qual, status, reason, note in CDD_GAPFILL:
+        r = gapfill(line, sid, m, v)
+        n += 1
+        row = OrderedDict()
+        row["row_id"] = rid("cdd", n - 1)
+        y, ps, pe = r["year"], r["period_start"], r["period_end"]
+        assert ps and pe, line
+        row["year"] = y
+        row["period_start"] = ps
+        row["period_end"] = pe
+        full = ps == f"{y}-01-01" and pe == f"{y}-12-31"
+        row["period_kind"] = "full_year" if full else "partial_year"
+        row["geography"] = r["geography"]
+        row["geography_level"] = "national" if r["geography"] == "China" else "provincial"
+        row["reporting_body"] = r["reporting_body"]
+        notes = [f"added from research/gap-fill.csv (line {line}); qualifier in the research file: '{r['qualifier']}'"]
+        if not full and m in ("deceased_donors", "organs_donated"):
+            notes.append(f"measure `{m}` entered as `{m}_partial_year` (period {ps} to {pe})")
+            m = m + "_partial_year"
+        row["measure"] = m
+        row["value"] = v
+        row["unit"] = unit_of(m)
+        row["qualifier"] = qual
+        row["qualifier_class"] = qualifier_class(qual)
+        row["source_id"] = sid
+        row["status"] = status
+        row["status_reason"] = reason
+        if note:
+            notes.append(note)
+        row["curation_note"] = "; ".join(notes)
+        row["notes"] = gapfill_notes(line, r)
+        log(T, gapfill_label(line), row["row_id"], row["curation_note"] + (f"; status `{status}`: {reason}" if reason else ""))
+        out.append(row)
+    # researched rows deliberately not added
+    r4 = gapfill(4, "XINHUA2014AUG", "deceased_donors_partial_year", "659")
+    log(T, gapfill_label(4), "-", "NOT ADDED: '659' (XINHUA2014AUG, 2014 partial year): the stored sentence is cut off after 'reached 659 since', so the "
+        "period it covers is not visible (the researcher's 'since the beginning of this year' is a guess), and 659 equals RCSC's cumulative total for "
+        "2013-02-22 (ccc-0003, CD2013FEB), so it may be a re-used or confused figure")
+    assert r4["quote"].endswith("reached 659 since")
+    return out
+
+
 def build_china_deceased_donors(shared):
     T = "china_deceased_donors"
     src = read_shared(shared, T)
     dec = Decisions(T)
     D = dec.set
     # 2010 donors: 34 vs 63
-    D(2, reason="2010 conflict: official NHFPC statement (Guo Yanhong, May 2016); the COTRS figure cited by Robertson et al. 2019 (HKET2019) is the same 34; the 63 (CCTV2013) is a blog repost of a 2013 TV item")
+    D(2, reason="2010 conflict: official NHFPC statement (Guo Yanhong, May 2016); the COTRS figure cited by Robertson et al. 2019 (HKET2019, RZECZPOSPOLITA2019) and Huang Jiefu's Aug-2014 statement (XINHUA2014AUG) give the same 34; the 63 (CCTV2013) is a blog repost of a 2013 TV item")
     D(4, "alternative", "conflicts with 34 (NHFPC 2016, CNS2016; COTRS per Robertson et al. 2019); secondary: blog repost of a 2013 CCTV item")
     D(5, "alternative", "same value as the NHFPC statement (CNS2016); secondary press summary (Epoch Times HK) of the COTRS figure in Robertson et al. 2019")
     # 2014 donors and organs
@@ -210,11 +349,11 @@ def build_china_deceased_donors(shared):
     D(15, reason="2014 organs conflict: 'some 4,548' is a specific figure; the other statement is only a lower bound ('more than 5,000', ALMAGHRIB2015) that contradicts it; unresolved")
     D(17, "alternative", "lower bound ('more than 5,000') that conflicts with 'some 4,548' (ASIAONE2015); not resolvable from the sources held")
     # 2015
-    D(21, reason="official NHFPC statement (Guo Yanhong, May 2016); COTDF (CD2017) and the GODT submission (GODT2018) give the same 2,766")
+    D(21, reason="official NHFPC statement (Guo Yanhong, May 2016); COTDF (CD2017), the GODT submission (GODT2018), NHFPC statistics via ecns.cn (ECNS2016) and Xinhua via People's Daily (PD2017FEB) give the same 2,766")
     D(20, "alternative", "same value as the NHFPC statement (CNS2016)")
     D(24, "alternative", "same value as the NHFPC statement (CNS2016); GODT export is a secondary redistribution")
-    D(22, reason="official NHFPC statement; the 7,785 in a press digest of the KGM 2016 update (KGM2016_NTC) is a probable digit transposition")
-    D(23, "alternative", "probable transposition of 7,758 (official NHFPC statement, CNS2016); secondary press digest")
+    D(22, reason="2015 organs conflict, UNRESOLVED: 7,758 and 7,785 differ by a digit transposition and which one is right cannot be told from the sources held; 7,785 is not only in a press digest (KGM2016_NTC) but also in an official relay of NHFPC statistics (ECNS2016, People's Daily via ecns.cn, 2016-04-01); 7,758 stays default by rule 1 and 2: it is a named NHFPC official's own statement (Guo Yanhong, May 2016, CNS2016), later than the April 2016 relay")
+    D(23, "alternative", "one of 7,758/7,785 is a digit transposition (unresolved); this copy is a secondary press digest of the KGM 2016 update; 7,785 also appears in an official relay (ECNS2016); the named NHFPC official's statement (CNS2016) gives 7,758")
     # 2016
     D(31, reason="COTDF statement; the GODT submission gives the same 4,080")
     D(32, "alternative", "same value as the COTDF statement (CD2017)")
@@ -223,9 +362,11 @@ def build_china_deceased_donors(shared):
     D(42, reason="2017 conflict: later official NHC statement (Dec 2018), consistent with the NHC/COTDF 2015-2019 total of 24,112 (GT2020 = 2,766+4,080+5,146+6,302+5,818); COTDF's 5,148 (PD_PT2018) differs by 2")
     D(37, "alternative", "differs by 2 from NHC's 5,146 (CNS2018DEC), which the body's own later 2015-2019 total (GT2020, 24,112) uses")
     # 2018: 6,302 vs 6,316
-    D(44, reason="2018 conflict: NHC annual-report figure (also ECNS2019); the 6,316 attributed to COTRS reached us only via Epoch Times HK (HKET2019)")
+    D(44, reason="2018 conflict: NHC annual-report figure (also ECNS2019; Xinhua's 'more than 6,300', XINHUA2019FEB, is consistent); the 6,316 attributed to COTRS reached us only via press summaries of Robertson et al. 2019 (HKET2019, RZECZPOSPOLITA2019)")
     D(45, "alternative", "same value as NHC2018")
-    D(47, "alternative", "secondary: COTRS figure as cited by Robertson et al. 2019, relayed by Epoch Times HK; differs by 14 from the NHC annual figure 6,302 (NHC2018)")
+    D(47, "alternative", "secondary: COTRS figure as cited by Robertson et al. 2019, relayed by Epoch Times HK (also by Rzeczpospolita, RZECZPOSPOLITA2019); differs by 14 from the NHC annual figure 6,302 (NHC2018)")
+    # 2013: the only national figure now has a second copy (its own wire original)
+    D(13, reason="2013: the only national figure held; the Xinhua wire (XINHUA2014AUG) is the original of this same statement (same sentence), so it corroborates but is not an independent source")
     # 2019
     D(50, reason="COTDF development report via Global Times; the 5,830 (XXDWZD) comes from a spam-altered copy")
     for ln in (52, 53, 56, 57, 58):
@@ -260,20 +401,14 @@ def build_china_deceased_donors(shared):
             m = m2
         row["measure"] = m
         row["value"] = r["value"]
-        unit = {
-            "deceased_donors": "donors", "deceased_donors_partial_year": "donors", "dbd_donors": "donors",
-            "dcd_donors": "donors", "deceased_donors_expected": "donors", "organ_donors_all_types_expected": "donors",
-            "organs_donated": "organs", "organs_donated_partial_year": "organs", "organs_procured": "organs",
-            "organs_transplanted_from_deceased_donors": "organs", "donors_per_million_population": "per million population",
-            "deceased_donors_per_month_average": "donors per month", "transplants_all_organs": "transplants",
-        }[m]
-        row["unit"] = unit
+        row["unit"] = row_unit(m)
         row["qualifier"] = r["qualifier"]
         row["qualifier_class"] = qualifier_class(r["qualifier"])
         row["source_id"] = r["source_id"]
         row["notes"] = r["notes"]
         dec.apply(line, row)
         rows.append(row)
+    rows += gapfill_china_deceased_donors(T, unit_of=lambda m: row_unit(m), n0=len(src) + 1)
     check_groups(T, rows, lambda r: (r["year"], r["period_start"], r["period_end"], r["geography"], r["measure"]))
     # arithmetic checks
     byid = {r["row_id"]: r for r in rows}
@@ -313,7 +448,7 @@ COUNTER_BODY = [
     ("Lancet", "Lancet 2014 correspondence"), ("China Radio International", "CRI"), ("China National Radio", "CNR"),
     ("CCTV", "CCTV"), ("China Daily (via Yibada)", "China Daily"), ("twiggandstone", "twiggandstone.com"),
     ("Kunming", "2017 national conference (Kunming)"), ("Guangdong Health Online", "Guangdong Health Online"),
-    ("HA Convention", "HA Convention 2024 abstract"),
+    ("HA Convention", "HA Convention 2024 abstract"), ("Fang Qiang", "Fang Qiang (Chinese Medical News)"),
 ]
 
 
@@ -322,6 +457,81 @@ def counter_body(rb: str) -> str:
         if needle in rb:
             return body
     raise SystemExit(f"no counter body for {rb!r}")
+
+
+CCC_UNIT = {"cumulative_deceased_donors": "donors", "cumulative_organs_donated": "organs", "cumulative_organs_transplanted": "organs",
+            "cumulative_registered_volunteers": "registrants", "cumulative_transplants": "transplants",
+            "cumulative_deceased_donors_2015_2019": "donors"}
+
+# gap-fill rows for china_cumulative_counters:
+# (gap-fill line, source_id, measure, value, as_of_date, date_precision, qualifier, status, status_reason, curation_note)
+CCC_GAPFILL = [
+    (5, "XINHUA2014AUG", "cumulative_deceased_donors", "2100", "2014-08-14", "day", "more than", "alternative",
+     "lower bound ('more than 2,100', Xinhua wire) of the exact 2,107 that Huang Jiefu gave at the same forum (CAIXIN2014, ccc-0011)",
+     "as_of_date = the forum date given by CAIXIN2014; the wire says 'as of mid-August'"),
+    (6, "CHINESEMEDNEWS2013", "cumulative_deceased_donors", "207", "2012-03-31", "month", "exact", "default", "",
+     "'by March 2012': end-of-month placeholder; fits 34 (2010) + 132 (2011) = 166 by end-2011 and >400 by 2012-09-24 (ccc-0001)"),
+    (7, "LT2015HUANG", "cumulative_deceased_donors", "2326", "2014-08-31", "month", "exact", "default", "",
+     "FLAG: 219 more than the exact 2,107 Huang Jiefu gave for 2014-08-14 (ccc-0011) only about two weeks earlier, at a 2014 pace of roughly 150 donors a month; the abstract says the system 'identified' 2,326 donors, which may be a different definition or end date; kept as stated"),
+    (8, "LT2015HUANG", "cumulative_organs_donated", "6416", "2014-08-31", "month", "exact", "default", "",
+     "FLAG: 629 more than the 5,787 organs given for 2014-08-14 (ccc-0012); same caveat as the donor figure of this abstract"),
+    (12, "ECNS2016", "cumulative_deceased_donors", "6624", "2016-03-20", "day", "exact", "default", "",
+     "between 5,384 (2015-11-09, ccc-0017) and 8,866 (2016-09-30, ccc-0022)"),
+    (13, "ECNS2016", "cumulative_registered_volunteers", "66000", "2016-03-20", "day", "more than", "default", "",
+     "the source's 'voluntary organ donors' are registrants here (6,624 'of whom donated their organs')"),
+    (16, "XINHUA2019FEB", "cumulative_deceased_donors", "21000", "2018-12-31", "year", "as reported (round number)", "default",
+     "end-2018 conflict: Xinhua's 21,000 (NHC figures, Mar 2019) over NHC's '1.8万余例' (more than 18,000, NHC2018 of Oct 2019, ccc-0041): a figure over a bare lower bound (rule 3); rule 2 does not favour the later NHC2018 because it is not consistent with the body's own totals: the stated annual defaults 2010-2018, without the unreported 2012, already sum to 21,009, and NHC's >26,000 by Oct 2019 (ccc-0044) fits 21,000 plus Jan-Oct 2019",
+     "'end of last year' in a wire dated 2019-03-01: end-of-year date as for ccc-0041"),
+    (17, "XINHUA2019FEB", "cumulative_organs_donated", "58000", "2018-12-31", "year", "more than", "default",
+     "end-2018 organs: same statement as the default 21,000 donors; 'over 58,000' is the tighter of the two lower bounds (NHC2018: more than 52,000, ccc-0042) and fits CODAC's ~46,500 by 2018-03-28 (ccc-0039) plus most of 2018's 'nearly 18,000' organs",
+     ""),
+    (20, "XINHUA2019FEB", "cumulative_registered_volunteers", "992000", "2019-02-28", "day", "more than", "default", "",
+     "wire dated Wuhan, 2019-02-28 ('official figures showed Thursday'); attributed to COTDF (Zhao Hongtao) by the researcher"),
+    (21, "XINHUA2019MAR", "cumulative_deceased_donors", "23219", "2019-02-28", "month", "exact", "default", "",
+     "FLAG: 2,219 above Xinhua's 21,000 for end-2018 (XINHUA2019FEB) two months earlier, when 2018 ran at about 525 donors a month and H1 2019 totalled 2,757 (cdd-0053); looks high by roughly 900; kept as stated"),
+    (22, "XINHUA2019MAR", "cumulative_organs_donated", "64087", "2019-02-28", "month", "exact", "default", "",
+     "'from 2010 to the end of February': end-of-month date"),
+]
+
+
+def gapfill_counters(T: str, rows: list[dict], n0: int) -> None:
+    """Append the gap-fill counter rows. A row that shares its monotonic key and as_of_date with an existing row of
+    higher value is written just before that row: the validator orders same-date rows by file line, and two statements
+    of one day are a level conflict (settled by status), not a decrease over time."""
+    n = n0
+    for line, sid, m, v, d, prec, qual, status, reason, note in CCC_GAPFILL:
+        r = gapfill(line, sid, m, v)
+        assert r["period_end"] == d, (line, d)
+        n += 1
+        row = OrderedDict()
+        row["row_id"] = rid("ccc", n - 1)
+        row["as_of_date"] = d
+        row["date_precision"] = prec
+        row["geography"] = r["geography"]
+        row["reporting_body"] = r["reporting_body"]
+        row["counter_body"] = counter_body(r["reporting_body"])
+        row["measure"] = m
+        row["value"] = v
+        row["unit"] = CCC_UNIT[m]
+        row["qualifier"] = qual
+        row["qualifier_class"] = qualifier_class(qual)
+        row["source_id"] = sid
+        row["status"] = status
+        row["status_reason"] = reason
+        notes = [f"added from research/gap-fill.csv (line {line}); qualifier in the research file: '{r['qualifier']}'"]
+        if note:
+            notes.append(note)
+        pos = len(rows)
+        for i, x in enumerate(rows):
+            if (x["status"] != "excluded" and x["as_of_date"] == d and x["geography"] == row["geography"] and x["counter_body"] == row["counter_body"]
+                    and x["measure"] == m and float(x["value"]) > float(v)):
+                pos = i
+                notes.append(f"written just before {x['row_id']} (same counter and date, higher value), so that the monotonic check does not read a same-day rounding difference as a decrease")
+                break
+        row["curation_note"] = "; ".join(notes)
+        row["notes"] = gapfill_notes(line, r)
+        log(T, gapfill_label(line), row["row_id"], row["curation_note"] + (f"; status `{status}`: {reason}" if reason else ""))
+        rows.insert(pos, row)
 
 
 def build_counters(shared, oq_moved: list):
@@ -333,6 +543,9 @@ def build_counters(shared, oq_moved: list):
         D(ln, "excluded", "LOW QUALITY source: spam-altered copy of an industry report (XXDWZD); cross-check only")
     D(60, reason="2024 registrants: RCSC data via CCTV; the HA Convention abstract (HA2024) gives 'more than 6.7 million' with no as-of date (it frames its figures 'as of 2022')")
     D(63, "alternative", "same quantity with unknown as-of date; conference abstract restating official figures; CCTV2024 (RCSC data) preferred")
+    D(12, reason="2014-08-14: exact figure from Huang Jiefu's OPO-forum statement (Caixin); the Xinhua wire of the same statement (XINHUA2014AUG) rounds it to 'more than 2,100'")
+    D(42, "alternative", "conflicts with Xinhua's 21,000 for end-2018 relaying the same body's figures (XINHUA2019FEB, default): '1.8万余例' (more than 18,000) is a bare lower bound about 3,000 below the sum of the stated annual defaults 2010-2018 even without 2012 (34+132+849+1,700+2,766+4,080+5,146+6,302 = 21,009) and leaves about 8,000 for Jan-Oct 2019 under NHC's own '>26,000' by Oct 2019 (ccc-0044), against 5,818 for all of 2019 (cdd-0049); possibly a misprint of 2.1万 (not corrected)")
+    D(43, "alternative", "looser lower bound than Xinhua's 'over 58,000' for end-2018 relaying the same body's figures (XINHUA2019FEB, default); same statement as the 'more than 18,000' donors (ccc-0041), which conflicts with the annual series")
     D(38, note="FLAG: lower than the same body's (COTDF) earlier 'approx 293,000' of 2017-07-16 (ccc-0029) and than CODAC readings of 276,082 (2017-05-31) and >360,000 (CNR, 2017-12-10); kept as stated, not excluded; the x-monotonic check reports this decrease")
     moved = {20, 25, 26, 47, 54, 59}
     rows = []
@@ -356,15 +569,14 @@ def build_counters(shared, oq_moved: list):
         row["counter_body"] = counter_body(r["reporting_body"])
         row["measure"] = r["measure"]
         row["value"] = r["value"]
-        row["unit"] = {"cumulative_deceased_donors": "donors", "cumulative_organs_donated": "organs", "cumulative_organs_transplanted": "organs",
-                       "cumulative_registered_volunteers": "registrants", "cumulative_transplants": "transplants",
-                       "cumulative_deceased_donors_2015_2019": "donors"}[r["measure"]]
+        row["unit"] = CCC_UNIT[r["measure"]]
         row["qualifier"] = r["qualifier"]
         row["qualifier_class"] = qualifier_class(r["qualifier"])
         row["source_id"] = r["source_id"]
         row["notes"] = r["notes"]
         dec.apply(line, row)
         rows.append(row)
+    gapfill_counters(T, rows, n0=len(src) + 1)
     check_groups(T, rows, lambda r: (r["as_of_date"], r["geography"], r["measure"]))
     # monotonic check (same definition the validator uses)
     key = ("geography", "counter_body", "measure")
@@ -757,6 +969,16 @@ def build_volume_claims(shared):
                 if s != d[(organ, "all")]:
                     bad.append(f"{y} {organ}: {parts} -> {s} vs {d[(organ, 'all')]}")
     CHECKS.append("china_transplant_volume_claims: China GODT organ totals = deceased + living (+ domino from 2020): " + ("all consistent" if not bad else "; ".join(bad)) + ".")
+    # gap-fill rows 27-30 (GODT 2015-2016 deceased-donor kidney/liver) are already in this table: check, do not add
+    byid = {r["row_id"]: r for r in rows}
+    for line, m, v, tid, organ in ((27, "dd_kidney_transplants", "4931", "tvc-0116", "kidney"), (28, "dd_liver_transplants", "2150", "tvc-0119", "liver"),
+                                   (29, "dd_kidney_transplants", "7224", "tvc-0126", "kidney"), (30, "dd_liver_transplants", "3264", "tvc-0129", "liver")):
+        g = gapfill(line, "GODT2018", m, v)
+        t = byid[tid]
+        if (t["year"], t["organ"], t["donor_type"], t["value"], t["source_id"]) != (g["year"], organ, "deceased", v, "GODT2018"):
+            raise SystemExit(f"gap-fill line {line} does not match {tid}")
+        log(T, gapfill_label(line), "-", f"NOT ADDED: GODT {g['year']} deceased-donor {organ} transplants {v} is already in the package as {tid} (same source, year and value)")
+    CHECKS.append("research/gap-fill.csv rows 27-30 (China GODT 2015-2016 deceased-donor kidney and liver transplants) equal tvc-0116, tvc-0119, tvc-0126 and tvc-0129: not added again.")
     fields = [
         row_id_field("tvc"),
         F("year", "integer", "Year", "Year the figure refers to (empty for multi-year or undated claims; see period).", minimum=1900, maximum=2100),
@@ -1088,6 +1310,18 @@ def build_timeline(shared):
 
 OQ_UNIT = {"pmp": "per million population"}
 
+_OQ_RC = ("SECONDARY: reported only in a press summary of Robertson, Hinde & Lavee 2019 by a Falun Gong-affiliated outlet (Epoch Times HK, "
+          "quality grade C); the paper's own Red Cross series (Tables 1-6) was not found")
+# gap-fill rows for other_quantitative: (gap-fill line, source_id, research measure, value, period, measure, qualifier, curation_note)
+OQ_GAPFILL = [
+    (23, "HKET2019", "transplants_per_donor", "21.3", "2016-03",
+     "organ transplants per donor in the Central Red Cross dataset (anomaly reported by Robertson, Hinde & Lavee 2019)", "as reported",
+     _OQ_RC + "; AFP's summary of the same paper (AFP2019) gives about 20; a value the paper calls medically impossible"),
+    (24, "HKET2019", "transplants_per_donor", "2.75", "after 2016-03 (end not stated)",
+     "organ transplants per donor in the Central Red Cross dataset after the apparent correction (constant, as reported from Robertson, Hinde & Lavee 2019)", "as reported",
+     _OQ_RC + "; the source says every later entry has exactly 2.75 transplants per donor"),
+]
+
 
 def build_other(shared, moved):
     T = "other_quantitative"
@@ -1143,6 +1377,25 @@ def build_other(shared, moved):
             row["status"], row["status_reason"] = "default", ""
         log(T, None, row["row_id"], row["curation_note"] + (f"; status `{row['status']}`: {row['status_reason']}" if row["status"] != "default" else ""))
         rows.append(row)
+    for line, sid, m, v, period, measure, qual, note in OQ_GAPFILL:
+        r = gapfill(line, sid, m, v)
+        n += 1
+        row = OrderedDict()
+        row["row_id"] = rid("oq", n - 1)
+        row["topic"] = "organs per donor"
+        row["geography"] = r["geography"]
+        row["period"] = period
+        row["measure"] = measure
+        row["value"] = v
+        row["unit"] = "transplants/donor"
+        row["qualifier"] = qual
+        row["qualifier_class"] = qualifier_class(qual)
+        row["source_id"] = sid
+        row["status"], row["status_reason"] = "default", ""
+        row["curation_note"] = f"added from research/gap-fill.csv (line {line}); qualifier in the research file: '{r['qualifier']}'; " + note
+        row["notes"] = gapfill_notes(line, r)
+        log(T, gapfill_label(line), row["row_id"], row["curation_note"])
+        rows.append(row)
     order = ["row_id", "topic", "geography", "period", "measure", "value", "unit", "qualifier", "qualifier_class", "source_id", "status", "status_reason", "curation_note", "notes"]
     rows = [OrderedDict((k, r[k]) for k in order) for r in rows]
     check_groups(T, rows, lambda r: (r["topic"], r["geography"], r["period"], r["measure"]))
@@ -1174,6 +1427,7 @@ LANG = {
     "es": ["ONT2019", "ONT2020"],
     "ro": ["CRI2012"],
     "pt": ["PD_PT2018"],
+    "pl": ["RZECZPOSPOLITA2019"],
     "ms": ["UIGHURBLOG2016"],
     "ja": ["CHINAORG_JP2007"],
     "zh": ["CAIXIN2014", "CAIXIN2016", "NHC2018", "HKET2019", "HKET2016", "SUN2014", "TJFCH2018", "WCH2011", "JKSB2013", "MINGHUI_PKU",
@@ -1221,6 +1475,53 @@ SRC_OVERRIDE = {
     "AFR2019": ("press", "B"), "NEWSMED2019": ("press", "B"), "CTV2016": ("press", "B"), "MEDSCAPE2019": ("press", "B"), "BLDAILY2019": ("press", "C"),
     "TRIPOD2017": ("press", "B"), "DAFOH2017V": ("advocacy-compilation", "C"), "DAFOH_DISC": ("advocacy-compilation", "C"), "UPHOLD275": ("advocacy-compilation", "C"),
     "HUFFPOST2017": ("official-via-media", "B"), "BJNEWS2010": ("official-via-media", "B"),
+    # gap-fill sources (2026-11-28)
+    "XINHUA2014AUG": ("official-via-media", "B"), "CHINESEMEDNEWS2013": ("secondary-reference", "C"), "LT2015HUANG": ("peer-reviewed", "B"),
+    "PD2017FEB": ("official-via-media", "B"), "ECNS2016": ("official-via-media", "B"), "XINHUA2019FEB": ("official-via-media", "B"),
+    "XINHUA2019MAR": ("official-via-media", "B"), "RZECZPOSPOLITA2019": ("press", "B"),
+}
+
+
+# Sources added with the gap-fill rows (not in the shared SOURCES.md register): id, title, author, date, URL cell
+# (first URL = where the text was read; the rest becomes document_reference), access note. From research/gap-fill.md.
+EXTRA_SOURCES = [
+    ["XINHUA2014AUG", "Organ donation thrives in China amid cultural challenges",
+     "Xinhua (English wire), Huang Jiefu at the OPO development and regulation forum; carried by China Daily and People's Daily Online", "2014-08-29",
+     "http://en.people.cn/n/2014/0830/c90882-8776543.html ; Xinhua original on China Daily (title, date and byline checked there): http://www.chinadaily.com.cn/china/2014-08/29/content_18514450.htm",
+     "state media (Xinhua wire); figures read on the People's Daily Online copy (the PD2014 page, cut off after 'reached 659 since'); the same statement as PD2014, not an independent source"],
+    ["CHINESEMEDNEWS2013", "Viewpoint: Financial compensation for deceased organ donation in China",
+     "Fang Qiang (ICU, First Affiliated Hospital, Zhejiang University), Chinese Medical News blog", "2013-01-16",
+     "http://www.chinesemedicalnews.com/2013/01/viewpoint-financial-compensation-for.html ; blog relay of Wu X, Fang Q. J Med Ethics 2013;39(6):378-379 (journal text not read)",
+     "blog relay of the authors' journal viewpoint (secondary)"],
+    ["LT2015HUANG", "Voluntary organ donation system adapted to Chinese cultural values and social reality",
+     "Huang J, Millis JM, Mao Y, Millis MA, Sang X, Zhong S (Liver Transplantation 2015, vol 21 no 4, 419-422; doi:10.1002/lt.24069)", "2015",
+     "https://ouci.dntb.gov.ua/en/works/966Gmzx9",
+     "peer-reviewed; abstract only, read on the OUCI index page"],
+    ["PD2017FEB", "[Chinese health officials to attend Vatican summit on organ trafficking]",
+     "People's Daily Online (English), citing Xinhua", "2017-02-07",
+     "http://en.people.cn/n3/2017/0207/c90000-9174730.html",
+     "state media relaying Xinhua"],
+    ["ECNS2016", "[Chinese organ donors on the rise] (photo-caption page)",
+     "ecns.cn (China News Service English), citing People's Daily and NHFPC statistics (vice-minister Wang Pei'an)", "2016-04-01",
+     "http://ecns.cn/2016/04-01/205210.shtml",
+     "state media relaying People's Daily and NHFPC statistics"],
+    ["XINHUA2019FEB", "China reports nearly 1 mln voluntary organ donors",
+     "Xinhua (Wuhan, Feb. 28; 2019 Chinese OPO Congress; Zhao Hongtao; National Health Commission figures)", "2019-03-01",
+     "http://m.zhongyishudian.com/english/2019-03/01/c_137858437.htm ; mirror of http://www.xinhuanet.com/english/2019-03/01/c_137858437.htm",
+     "state media (Xinhua) read on a mirror domain"],
+    ["XINHUA2019MAR", "China reports over 23,000 voluntary organ donation cases by February",
+     "Xinhua (Guangzhou; Huang Jiefu)", "2019-03-23",
+     "http://www.xinhuanet.com/english/2019-03/23/c_137918390.htm",
+     "state media"],
+    ["RZECZPOSPOLITA2019", "Chiny oskarżone o fałszowanie danych dawców narządów",
+     "Rzeczpospolita (rp.pl), report on Robertson, Hinde & Lavee 2019", "2019-11",
+     "https://www.rp.pl/Przestepczosc/191119728-Chiny-oskarzone-o-falszowanie-danych-dawcow-narzadow.html",
+     "press summary of Robertson, Hinde & Lavee 2019 (secondary relay of the COTRS figures the paper cites)"],
+]
+
+# access notes of register sources that the gap-fill made out of date
+ACCESS_NOTE_OVERRIDE = {
+    "CD2015MAR": "state media on mirror (the register's 'cited in notes only' predates the gap-fill rows of 2026-11-28, which use it)",
 }
 
 
@@ -1246,7 +1547,7 @@ def classify(sid: str, note: str) -> tuple[str, str]:
 
 
 def access_note_for(sid: str, note: str, url_cell: str) -> str:
-    return note
+    return ACCESS_NOTE_OVERRIDE.get(sid, note)
 
 
 def build_sources(shared, tables: dict[str, list[dict]]):
@@ -1260,6 +1561,10 @@ def build_sources(shared, tables: dict[str, list[dict]]):
             if len(cells) != 6:
                 raise SystemExit(f"bad register line: {l[:80]}")
             reg[cells[0]] = cells
+    for cells in EXTRA_SOURCES:
+        if cells[0] in reg:
+            raise SystemExit(f"gap-fill source {cells[0]} is already in the shared register")
+        reg[cells[0]] = [cells[0], cells[1], cells[2], cells[3], cells[4], cells[5]]
     used: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     cited: set[str] = set()
     ids = set(reg)
@@ -1295,7 +1600,11 @@ def build_sources(shared, tables: dict[str, list[dict]]):
         if jm:
             ref_parts.insert(0, jm.group(1))
         row["document_reference"] = "; ".join(ref_parts)
-        row["access_note"] = note
+        row["access_note"] = access_note_for(sid, note, url_cell)
+        if sid in ACCESS_NOTE_OVERRIDE:
+            log("sources", "register", sid, f"access_note was '{note}' in the register; now '{row['access_note']}'")
+        if sid in {c[0] for c in EXTRA_SOURCES}:
+            log("sources", "gap-fill.md", sid, "added with the gap-fill rows (research/gap-fill.md); not in the shared register")
         st, gr = classify(sid, note)
         row["source_type"] = st
         row["quality_grade"] = gr
@@ -1314,7 +1623,7 @@ def build_sources(shared, tables: dict[str, list[dict]]):
             raise SystemExit(f"source {sid} has neither url nor document reference")
         rows.append(row)
     fields = [
-        F("id", "string", "Source id", "Identifier used by source_id in the data tables (from the Source register of SOURCES.md).", required=True, unique=True, pattern="^[A-Z0-9_]+$"),
+        F("id", "string", "Source id", "Identifier used by source_id in the data tables (from the Source register of SOURCES.md, or added with the gap-fill rows).", required=True, unique=True, pattern="^[A-Z0-9_]+$"),
         F("title", "string", "Title", "Title (original language where no English title exists; square brackets = descriptive title).", required=True),
         F("author", "string", "Author or body", "Author(s), organisation, outlet and channel.", required=True),
         F("year", "integer", "Year", "Publication year; empty when the register gives only an approximate or no date (see date).", minimum=1900, maximum=2100),
@@ -1328,7 +1637,7 @@ def build_sources(shared, tables: dict[str, list[dict]]):
         F("language", "string", "Language", "ISO 639-1 code of the text read.", required=True, pattern="^[a-z]{2}$"),
         F("notes", "string", "Notes", "Which tables use the source (row counts), or 'cited in notes only'."),
     ]
-    res = resource("sources", "Sources", "Every source cited by a row (source_id) or in a row's notes, from the Source register of the shared SOURCES.md, with URL or document reference, source type and quality grade.", fields, primary_key=["id"], fk=False)
+    res = resource("sources", "Sources", "Every source cited by a row (source_id) or in a row's notes, from the Source register of the shared SOURCES.md (plus the sources of the 2026-11-28 gap-fill rows, from research/gap-fill.md), with URL or document reference, source type and quality grade.", fields, primary_key=["id"], fk=False)
     return rows, res
 
 

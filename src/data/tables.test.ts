@@ -154,6 +154,24 @@ describe("package content", () => {
     expect(violations).toEqual(["ccc-0037<ccc-0029"]);
   });
 
+  it("gap-fill rows (research/gap-fill.csv) carry their quote and settle their conflicts by status", () => {
+    const tables = ["china_deceased_donors", "china_cumulative_counters", "other_quantitative"];
+    const added = tables.flatMap((t) => readTyped(byName.get(t)!).rows.filter((r) => String(r.notes ?? "").includes("from research/gap-fill.csv")));
+    // 13 donor rows, 11 counter readings, 2 Red Cross ratios (see data/README.md, "Gap-fill rows")
+    expect(added.length).toBe(26);
+    for (const r of added) expect(String(r.notes), String(r.row_id)).toMatch(/quote: "/);
+    const cdd = readTyped(byName.get("china_deceased_donors")!).rows;
+    const organs2015 = cdd.filter((r) => r.year === 2015 && r.measure === "organs_donated" && r.geography === "China");
+    expect(organs2015.filter((r) => r.status === "default").map((r) => r.value)).toEqual([7758]);
+    expect(organs2015.filter((r) => r.value === 7785).map((r) => r.source_id).sort()).toEqual(["ECNS2016", "KGM2016_NTC"]);
+    // the truncated "659" (2014 partial year) was deliberately not added
+    expect(cdd.some((r) => r.source_id === "XINHUA2014AUG" && r.value === 659)).toBe(false);
+    const ccc = readTyped(byName.get("china_cumulative_counters")!).rows;
+    const end2018 = ccc.filter((r) => r.as_of_date === "2018-12-31" && r.measure === "cumulative_deceased_donors" && r.status !== "excluded");
+    expect(end2018.filter((r) => r.status === "default").map((r) => r.value)).toEqual([21000]);
+    expect(end2018.map((r) => r.value).sort((a, b) => (a as number) - (b as number))).toEqual([18000, 21000]);
+  });
+
   it("every derived ratio recomputes from its inputs (3 decimals)", () => {
     const rows = readTyped(byName.get("organs_per_donor_derived")!).rows;
     const bad = rows.filter((r) => {

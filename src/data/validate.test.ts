@@ -115,3 +115,42 @@ describe("validatePackageContent", () => {
     expect(report.issues[0]!.message).toContain("inside the package");
   });
 });
+
+describe("x-monotonic", () => {
+  const desc = (acknowledged?: string[]) =>
+    JSON.stringify({
+      name: "x",
+      resources: [
+        {
+          name: "c",
+          path: "c.csv",
+          "x-monotonic": { key: ["body"], order: "date", value: "value", ...(acknowledged ? { acknowledged } : {}) },
+          schema: {
+            fields: [
+              { name: "id", type: "string" },
+              { name: "date", type: "date" },
+              { name: "body", type: "string" },
+              { name: "value", type: "integer" },
+            ],
+            primaryKey: "id",
+          },
+        },
+      ],
+    });
+  const read = (text: string) => () => new TextEncoder().encode(text);
+
+  it("does not treat two readings of the same date as a decrease, in either file order", () => {
+    const csv = "id,date,body,value\na,2014-08-14,H,2107\nb,2014-08-14,H,2100\nc,2014-08-31,H,2326\n";
+    expect(validatePackageContent(desc(), read(csv)).report.valid).toBe(true);
+  });
+
+  it("flags a reading below an earlier date's maximum, and downgrades acknowledged rows to warnings", () => {
+    const csv = "id,date,body,value\na,2017-07-16,C,293000\nb,2017-12-31,C,262500\n";
+    const r1 = validatePackageContent(desc(), read(csv)).report;
+    expect(r1.valid).toBe(false);
+    expect(r1.issues[0]).toMatchObject({ code: "D_DECREASING_COUNTER", line: 3, field: "value", severity: "error" });
+    const r2 = validatePackageContent(desc(["b"]), read(csv)).report;
+    expect(r2.valid).toBe(true);
+    expect(r2.issues[0]).toMatchObject({ code: "D_DECREASING_COUNTER", severity: "warning" });
+  });
+});

@@ -299,17 +299,28 @@ function crossChecks(tables: Map<string, TypedTable>, sink: IssueSink): void {
       }
       for (const [key, list] of groups) {
         list.sort((a, b) => compareCells(a.order, b.order) || a.line - b.line);
-        let maxSoFar: { value: number; line: number } | null = null;
-        for (const p of list) {
-          if (maxSoFar && p.value < maxSoFar.value) {
-            sink.add(
-              acknowledged.has(p.id) ? "warning" : "error",
-              "D_DECREASING_COUNTER",
-              { series: key, previous: String(maxSoFar.value), value: String(p.value), previousLine: maxSoFar.line },
-              { file, line: p.line, field: mono.value },
-            );
+        // Compare each reading with the largest reading of strictly earlier dates: two readings of the
+        // same date are a conflict between statements, not a decrease (and the default-key check covers it).
+        let maxBefore: { value: number; line: number } | null = null;
+        let i = 0;
+        while (i < list.length) {
+          let j = i;
+          while (j < list.length && compareCells(list[j]!.order, list[i]!.order) === 0) j++;
+          let maxHere: { value: number; line: number } | null = null;
+          for (let k = i; k < j; k++) {
+            const p = list[k]!;
+            if (maxBefore && p.value < maxBefore.value) {
+              sink.add(
+                acknowledged.has(p.id) ? "warning" : "error",
+                "D_DECREASING_COUNTER",
+                { series: key, previous: String(maxBefore.value), value: String(p.value), previousLine: maxBefore.line },
+                { file, line: p.line, field: mono.value },
+              );
+            }
+            if (!maxHere || p.value > maxHere.value) maxHere = { value: p.value, line: p.line };
           }
-          if (!maxSoFar || p.value >= maxSoFar.value) maxSoFar = { value: p.value, line: p.line };
+          if (maxHere && (!maxBefore || maxHere.value >= maxBefore.value)) maxBefore = maxHere;
+          i = j;
         }
       }
     }
