@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { basename, join, resolve } from "node:path";
+import { basename, join, relative, resolve, sep } from "node:path";
 import type { Finding, InputRef } from "../core/finding.js";
 import { TOOL_VERSION } from "../core/version.js";
 import { defaultDataDir, getTable, loadPackage, packageRoot, selectSeries, seriesKeys, type LoadedPackage } from "../data/package.js";
@@ -12,6 +12,16 @@ import type { ModelSpec } from "../forensics/models.js";
 import { buildPeerSet } from "../forensics/peers.js";
 import { ratioFindings, type RatioSeries } from "../forensics/ratios.js";
 import type { PeerSet, Series } from "../forensics/series.js";
+import { loadScenarioFile } from "../data/scenario-file.js";
+import { readShippedHospitalUnits } from "../data/hospital-table.js";
+import { CHINA_ORGANS_PER_DONOR, countryContext, readWaitData } from "../data/wait-claims.js";
+import { accountingFinding, runAccounting } from "../models/accounting.js";
+import { runSensitivity, sensitivityFinding } from "../models/sensitivity.js";
+import { capacityFinding, latestUnitPerHospital } from "../models/capacity.js";
+import { changepointFinding, decimalYear } from "../models/changepoint.js";
+import { emergencyPoolFinding, emergencyShareFinding } from "../models/ondemand.js";
+import { officialFlowForPeriod, waitClaimFinding, yearsOfPeriod } from "../models/waittime.js";
+import { hashValues } from "../core/finding.js";
 
 /**
  * The standard audit: the forensic battery, aggregation checks and models run on the shipped data
@@ -204,8 +214,101 @@ export function runStandardAudit(opts: StandardAuditOptions = {}): StandardAudit
     aggregation.push(counterFinding(unique, { input: { ...countersInput, name: `${countersInput.name}#measure=${measure}&geography=China&status=default` }, name: `National counter: ${measure.replace(/_/g, " ")} (all reporting bodies)` }));
   }
 
-  const inputs = packageInputs(pkg);
-  const findings = [...forensicFindings, ...ratioF, ...aggregation];
+  // --- organ-source accounting under the shipped scenarios, with sensitivity ---
+  const root = packageRoot();
+  const scenarioFiles = opts.scenarios ?? ["scenarios/official.json", "scenarios/independent.json"];
+  const accounting: StandardAudit["sections"]["accounting"] = [];
+  const scenarioInputs: InputRef[] = [];
+  for (const file of scenarioFiles) {
+    const loaded = loadScenarioFile(resolve(root, file));
+    const rel = relativeName(root, resolve(root, file));
+    const input = { ...loaded.input, name: rel };
+    scenarioInputs.push({ name: rel, sha256: loaded.sha256 });
+    const { result } = runAccounting(loaded.scenario, { draws, seed });
+    const acc = accountingFinding(loaded.scenario, result, input);
+    const sensDraws = Math.min(draws, 5_000);
+    const sens = sensitivityFinding(loaded.scenario, runSensitivity(loaded.scenario, { draws: sensDraws, seed }), input, { draws: sensDraws, seed });
+    accounting.push({ scenarioName: loaded.scenario.name, scenarioFile: rel, accounting: acc, sensitivity: sens });
+  }
+
+  // --- wait-time claims and the on-demand indicator ---
+  const wait = readWaitData(dataDir);
+  const waitFindings: Finding[] = wait.claims.map((c) => {
+    const cc = countryContext(wait, c, yearsOfPeriod(c.period));
+    const official = officialFlowForPeriod(c.period, cc.donorsByYear, { voluntaryStartYear: cc.voluntaryStartYear, label: cc.label });
+    return waitClaimFinding(c, {
+      ...cc,
+      official,
+      inputs: [wait.inputs.claims, wait.inputs.abo, wait.inputs.donors, ...(c.country === "China" ? [] : [wait.inputs.international])],
+      rule: "identical",
+    });
+  });
+  const cltr = { label: "China Liver Transplant Registry 2006 report: emergency share of liver transplants", n: 4331, share: 0.266 };
+  const share = emergencyShareFinding({ ...cltr, inputs: [{ name: `reported figures: ${cltr.label}`, sha256: hashValues(cltr), n: 1 }] });
+  const aboChina = wait.abo.get("China");
+  const liver = CHINA_ORGANS_PER_DONOR.liver;
+  if (aboChina && liver) {
+    waitFindings.push(share);
+    waitFindings.push(
+      emergencyPoolFinding({
+        emergenciesPerYear: share.result.count,
+        withinDays: 3,
+        probability: 0.5,
+        frequencies: aboChina.frequencies,
+        usable: liver.value,
+        organ: "liver",
+        official: officialFlowForPeriod("2006", wait.chinaDonors, { voluntaryStartYear: 2010, label: "China official deceased donors" }),
+        label: `${cltr.label}, compared with 2006`,
+        inputs: [share.provenance.inputs[0]!, wait.inputs.abo, wait.inputs.donors],
+      }),
+    );
+  }
+
+  // --- change point: the Tianjin liver-transplant claims, 1998-2004, against the July 1999 campaign ---
+  const changepoint: Finding[] = [];
+  const tj = selectSeries(pkg, {
+    table: "china_transplant_volume_claims",
+    measure: "annual_transplants",
+    geography: "Tianjin First Central Hospital / Oriental Organ Transplant Center",
+    where: { organ: "liver" },
+    from: 1998,
+    to: 2004,
+  });
+  if (tj.points.length >= 5) {
+    const timeline = getTable(pkg, "timeline_events");
+    const events = timeline.rows
+      .filter((r) => typeof r.values.date === "string" && /^\d{4}-\d{2}-\d{2}$/.test(String(r.values.date)))
+      .map((r) => ({ date: String(r.values.date), label: String(r.values.event_en ?? "") }))
+      .filter((e) => decimalYear(e.date) >= 1997 && decimalYear(e.date) <= 2005);
+    changepoint.push(
+      changepointFinding(
+        { name: "Tianjin First Central Hospital, liver transplants claimed per year", x: tj.x, y: tj.y, input: tj.input },
+        { seed, bootstrap: sims, xOffset: 0.5, events },
+      ),
+    );
+  }
+
+  // --- capacity of the hospitals with bed figures (mostly secondary claims) ---
+  const hospitals = readShippedHospitalUnits(dataDir);
+  const capacity = [
+    capacityFinding(latestUnitPerHospital(hospitals.units), [hospitals.input], {
+      draws,
+      seed,
+      secondarySources: true,
+      label: "the shipped hospital figures (latest bed count per hospital and organ)",
+    }),
+  ];
+
+  const inputs = [...packageInputs(pkg), ...scenarioInputs];
+  const findings = [
+    ...forensicFindings,
+    ...ratioF,
+    ...aggregation,
+    ...accounting.flatMap((a) => (a.sensitivity ? [a.accounting, a.sensitivity] : [a.accounting])),
+    ...waitFindings,
+    ...changepoint,
+    ...capacity,
+  ];
   return {
     toolVersion: TOOL_VERSION,
     parameters: { dataDir: basename(dataDir), seed, sims, draws, from, to, model: "poly2", peerMinPoints },
@@ -215,10 +318,10 @@ export function runStandardAudit(opts: StandardAuditOptions = {}): StandardAudit
       forensics: { target, peers, findings: forensicFindings },
       ratios: { findings: ratioF },
       aggregation: { findings: aggregation },
-      accounting: [],
-      waittime: { findings: [] },
-      changepoint: { findings: [] },
-      capacity: { findings: [] },
+      accounting,
+      waittime: { findings: waitFindings },
+      changepoint: { findings: changepoint },
+      capacity: { findings: capacity },
     },
   };
 }
@@ -232,6 +335,12 @@ export function packageInputs(pkg: LoadedPackage): InputRef[] {
     if (t) list.push({ name: `data/${r.path}`, sha256: t.sha256, n: t.rows.length });
   }
   return list;
+}
+
+/** A path relative to the package root, with forward slashes (stable across machines). */
+function relativeName(root: string, file: string): string {
+  const rel = relative(root, file).split(sep).join("/");
+  return rel.startsWith("..") ? file : rel;
 }
 
 export { packageRoot };
