@@ -168,7 +168,7 @@ export function register(program: Command, ctx: CliContext): void {
     .description("last-digit uniformity (chi-square, df 9) and rounding/heaping (binomial test)")
     .requiredOption("--csv <file>", "CSV file")
     .option("--column <col>", "numeric column", "value")
-    .option("--min <v>", "smallest value used by the last-digit test", "10")
+    .option("--min <v>", "smallest value used by the last-digit test (default 100: three or more digits)", "100")
     .option("--unit <u>", "rounding unit for the heaping test: 5, 10 or 100", "5")
     .option("--alpha <a>", "significance level", "0.05")
     .option("--encoding <enc>", "encoding of --csv when not UTF-8")
@@ -351,6 +351,7 @@ export function register(program: Command, ctx: CliContext): void {
     .requiredOption("--csv <file>", "CSV with the series")
     .option("--x <col>", "x column", "year")
     .option("--y <col>", "y column", "value")
+    .option("--where <col=value>", "keep only rows of --csv where the column equals the value (repeatable), e.g. geography=China", collect)
     .option("--peers <file>", "long CSV of peer series")
     .option("--peer-key <col>", "peer key column (e.g. country)", "country")
     .option("--peer-x <col>", "peer x column (default: --x)")
@@ -376,11 +377,14 @@ export function register(program: Command, ctx: CliContext): void {
       (o: {
         csv: string; x: string; y: string; peers?: string; peerKey: string; peerX?: string; peerY?: string; exclude?: string[]; peerWhere?: string[]; model: string;
         from?: string; to?: string; seed: string; sims: string; alpha: string; k?: string; digits: boolean; encoding?: string; json?: boolean;
-        ratio?: string[]; ratioMax: string; ratioMin: string; compare?: string[]; expect: string;
+        ratio?: string[]; ratioMax: string; ratioMin: string; compare?: string[]; expect: string; where?: string[];
       }) => {
         if (!["equal", "proportional", "independent"].includes(o.expect)) throw usage(`--expect must be equal, proportional or independent, got "${o.expect}"`);
-        const s = readSeriesCsv(o.csv, { x: o.x, y: o.y, ...(o.encoding ? { encoding: o.encoding } : {}) });
-        const series: Series = { name: `${o.csv}: ${o.y}`, x: s.x, y: s.y, input: { ...s.input, name: `${o.csv}#x=${o.x}&y=${o.y}` } };
+        const where = parseFilters(o.where);
+        const t = readSumSeries(o.csv, { x: o.x, y: o.y, where, ...(o.encoding ? { encoding: o.encoding } : {}) });
+        if (t.rows.length === 0) throw new OrganAuditError("E_EMPTY_INPUT", { what: `no numeric values in column "${o.y}"${where.length ? " after --where" : ""}` }, { file: o.csv, field: o.y });
+        const filt = where.map(([c, v]) => `&${c}=${v}`).join("");
+        const series: Series = seriesFrom(t.rows, `${o.csv}: ${o.y}`, { name: `${o.csv}#x=${o.x}&y=${o.y}${filt}`, sha256: t.sha256, n: t.rows.length });
         const from = num(o.from, "--from");
         const to = num(o.to, "--to");
         let peers;
@@ -399,8 +403,8 @@ export function register(program: Command, ctx: CliContext): void {
           if (i <= 0 || i === spec.length - 1) throw usage(`--ratio expects numerator/denominator columns, got "${spec}"`);
           const numCol = spec.slice(0, i);
           const denCol = spec.slice(i + 1);
-          const a = readSumSeries(o.csv, { x: o.x, y: numCol, ...(o.encoding ? { encoding: o.encoding } : {}) });
-          const b = readSumSeries(o.csv, { x: o.x, y: denCol, ...(o.encoding ? { encoding: o.encoding } : {}) });
+          const a = readSumSeries(o.csv, { x: o.x, y: numCol, where, ...(o.encoding ? { encoding: o.encoding } : {}) });
+          const b = readSumSeries(o.csv, { x: o.x, y: denCol, where, ...(o.encoding ? { encoding: o.encoding } : {}) });
           const inRange = (q: { x: number }) => (from === undefined || q.x >= from) && (to === undefined || q.x <= to);
           const inp: InputRef = { name: `${o.csv}#${spec}`, sha256: a.sha256 };
           return {
@@ -411,10 +415,10 @@ export function register(program: Command, ctx: CliContext): void {
           };
         });
         const comparisons: AuditComparison[] = (o.compare ?? []).map((col) => {
-          const c = readSeriesCsv(o.csv, { x: o.x, y: col, ...(o.encoding ? { encoding: o.encoding } : {}) });
-          const keep = c.x.map((x) => (from === undefined || x >= from) && (to === undefined || x <= to));
+          const c = readSumSeries(o.csv, { x: o.x, y: col, where, ...(o.encoding ? { encoding: o.encoding } : {}) });
+          const rows = c.rows.filter((q) => (from === undefined || q.x >= from) && (to === undefined || q.x <= to));
           return {
-            other: { name: `${o.csv}: ${col}`, x: c.x.filter((_, i) => keep[i]), y: c.y.filter((_, i) => keep[i]), input: { ...c.input, name: `${o.csv}#x=${o.x}&y=${col}` } },
+            other: seriesFrom(rows, `${o.csv}: ${col}`, { name: `${o.csv}#x=${o.x}&y=${col}${filt}`, sha256: c.sha256, n: rows.length }),
             options: { expect: o.expect as Expectation },
           };
         });

@@ -1,7 +1,7 @@
 import { describe, it, expect } from "vitest";
 import { Command } from "commander";
 import { isOrganAuditError } from "../core/errors.js";
-import { register } from "./model-other.js";
+import { readEventsCsv, register } from "./model-other.js";
 import type { Io } from "./io.js";
 import type { CliContext } from "./main.js";
 
@@ -34,6 +34,7 @@ describe("organ-audit model changepoint", () => {
     expect(Math.abs(f.result.noBreak.deviance - 298.4898312305429)).toBeLessThan(1e-6);
     expect(f.provenance.seed).toBe(2);
     expect(f.provenance.inputs[0].sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(f.provenance.inputs[1].name).toMatch(/events\.csv$/);
     // only the 1999 event lies within the series' range (+-1 year); the 2007 one too (1990-2009)
     expect(f.result.events.map((e: { date: string }) => e.date)).toEqual(["1999-07-20", "2007-05-01"]);
   });
@@ -70,6 +71,23 @@ describe("organ-audit model changepoint", () => {
     const none = await run(["model", "changepoint", "--csv", `${FX}/shared/china_transplant_volume_claims.csv`, "--x", "year", "--where", "organ=spleen"]);
     expect(String(none.error)).toMatch(/no rows match organ=spleen/);
   });
+  it("--model jump reports the level change; an unknown model is a usage error", async () => {
+    const r = await run(["model", "changepoint", "--csv", `${FX}/synthetic_break_1999.csv`, "--model", "jump", "--bootstrap", "0", "--json"]);
+    const f = JSON.parse(r.out).findings[0];
+    expect(f.result.break).toBe(2001);
+    expect(f.result.jump.coefficient).toBeCloseTo(0.24296287, 6);
+    const bad = await run(["model", "changepoint", "--csv", `${FX}/synthetic_break_1999.csv`, "--model", "cubic"]);
+    expect(String(bad.error)).toMatch(/--model expects hinge or jump/);
+  });
+  it("reads the shipped timeline as an events file (label from event_en), both copies", () => {
+    for (const v of ["shared", "curated"]) {
+      const { events, input } = readEventsCsv(`${FX}/${v}/timeline_events.csv`);
+      expect(events).toHaveLength(47);
+      expect(input.n).toBe(47);
+      const crackdown = events.find((e) => e.date === "1999-07-20")!;
+      expect(crackdown.label).toMatch(/^Nationwide crackdown on Falun Gong begins/);
+    }
+  });
   it("adds to an existing model command", async () => {
     const r = await run(["model", "changepoint", "--csv", `${FX}/too_short.csv`, "--json"], true);
     expect(r.exit).toBe(0);
@@ -95,6 +113,7 @@ describe("organ-audit model capacity", () => {
     expect(r.exit).toBe(0);
     expect(r.out).toMatch(/19 hospital unit\(s\)/);
     expect(r.out).toMatch(/C_CAP_CAPACITY_NOT_VOLUME/);
+    expect(r.out).toMatch(/C_CAP_SECONDARY/);
     expect(r.out).toMatch(/Tianjin First Central Hospital .* \| all \| 2006-09 \| 500 beds/);
   });
   it("turnover table with a surgeon ceiling, readable output", async () => {
@@ -137,8 +156,13 @@ describe("organ-audit model waittime", () => {
   it("inverse with Little's law: 647 liver transplants a year (Tianjin 2005, HKET2016) and a mean wait of 14 days", async () => {
     const r = await run(["model", "waittime", "--mean-days", "14", "--annual-volume", "647", "--year", "2005", "--data-dir", `${FX}/shared`]);
     expect(r.exit).toBe(0);
-    // position round(647 x 14 / 365) = 25; O needs 25/14/(0.342 x 0.8) x 365 donors a year
-    expect(r.out).toMatch(/queue position 25 from Little's law/);
+    // Little's law: L = 647 x 14 / 365 = 24.82 waiting; group O at position L x 0.342 = 8.49; under identical
+    // allocation the mean-wait requirement equals the throughput bound 647 / 0.8 = 809 donors a year
+    expect(r.out).toMatch(/Little's law: 24\.82 patients waiting/);
+    expect(r.out).toMatch(/O 8\.49/);
+    expect(r.out).toMatch(/needs at least 809 deceased donors a year/);
+    const bad = await run(["model", "waittime", "--mean-days", "14", "--annual-volume", "647", "--rule", "compatible", "--data-dir", `${FX}/shared`]);
+    expect(String(bad.error)).toMatch(/--annual-volume sets the queue positions itself/);
     expect(r.out).toMatch(/about zero/);
   });
   it("--claims: every shipped claim gets a finding; pre-2010 Chinese claims have no ratio", async () => {

@@ -8,7 +8,7 @@ import { capacityFinding, latestUnitPerHospital, type CapacityResult, type Param
 import { changepointFinding, decimalYear, type ChangepointEvent, type ChangepointResult } from "../models/changepoint.js";
 import { emergencyPoolFinding, emergencyShareFinding } from "../models/ondemand.js";
 import {
-  ABO_GROUPS, erlangWait, fmtNum, littleQueuePosition, officialFlowForPeriod, organRatePerDay, parseAboGroup, requiredFlowFinding,
+  ABO_GROUPS, erlangWait, fmtNum, littleQueuePositions, officialFlowForPeriod, organRatePerDay, parseAboGroup, requiredFlowFinding,
   waitClaimFinding, waitTimeFinding, yearsOfPeriod, type AboGroup, type AllocationRule, type OfficialFlow, type WaitModelInput,
 } from "../models/waittime.js";
 import { printJson } from "./io.js";
@@ -115,6 +115,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option("--where <column=value>", "keep only rows where column equals value (repeatable), e.g. to pick one series of a long table", collect)
     .option("--name <text>", "series name for the finding")
     .option("--events <file>", "events CSV (columns date, label or event_en), e.g. data/timeline_events.csv; events within one x unit of the series are compared")
+    .option("--model <m>", "hinge (change in growth rate) or jump (change in growth rate and level)", "hinge")
     .option("--min-segment <n>", "minimum points on each side of a break", "3")
     .option("--step <x>", "grid step for candidate breaks (e.g. 0.0833 for months when x is years); default: observed x values")
     .option("--x-offset <x>", "position of an x label within its period when comparing with event dates (0.5: annual totals centred mid-year)", "0")
@@ -122,30 +123,36 @@ export function register(program: Command, ctx: CliContext): void {
     .option("--bootstrap <n>", "parametric bootstrap replicates for the break-vs-no-break p-value (0 to skip)", "999")
     .option("--seed <n>", "seed of the bootstrap", "1")
     .option("--json", "machine-readable output")
-    .action((o: { csv: string; x: string; y: string; where?: string[]; name?: string; events?: string; minSegment: string; step?: string; xOffset: string; level: string; bootstrap: string; seed: string; json?: boolean }) => {
+    .action((o: { csv: string; x: string; y: string; where?: string[]; model: string; name?: string; events?: string; minSegment: string; step?: string; xOffset: string; level: string; bootstrap: string; seed: string; json?: boolean }) => {
       const s = readFilteredSeries(o.csv, o.x, o.y, o.where ?? []);
       let events: ChangepointEvent[] = [];
       const inputs = [s.input];
+      const xOffset = num(o.xOffset, "--x-offset")!;
       if (o.events) {
         const ev = readEventsCsv(o.events);
+        inputs.push(ev.input);
+        // events from one x unit before the series to one after its last period
         const lo = s.x[0]! - 1;
-        const hi = s.x[s.x.length - 1]! + 1;
+        const hi = s.x[s.x.length - 1]! + xOffset + 1;
         events = ev.events.filter((e) => {
           const t = decimalYear(e.date);
-          return t >= lo && t <= hi + 1;
+          return t >= lo && t <= hi;
         });
       }
       const step = num(o.step, "--step", { min: 0 });
+      if (o.model !== "hinge" && o.model !== "jump") throw new OrganAuditError("E_USAGE", { detail: `--model expects hinge or jump, got "${o.model}"` });
       const f = changepointFinding(
         { name: o.name ?? `${o.y} by ${o.x} (${s.input.name})`, x: s.x, y: s.y, input: inputs[0]! },
         {
+          model: o.model,
           minSegment: num(o.minSegment, "--min-segment", { integer: true, min: 2 })!,
           ...(step !== undefined ? { step } : {}),
-          xOffset: num(o.xOffset, "--x-offset")!,
+          xOffset,
           level: num(o.level, "--level", { min: 0.5, max: 0.999 })!,
           bootstrap: num(o.bootstrap, "--bootstrap", { integer: true, min: 0, max: 100000 })!,
           seed: seedOf(o.seed)!,
           events,
+          extraInputs: inputs.slice(1),
         },
       );
       printFindings(ctx, [f], o.json, (g) => {
@@ -175,10 +182,12 @@ export function register(program: Command, ctx: CliContext): void {
     .option("--min-per-year <n>", "minimum-requirement bound: minimum transplants per centre a year")
     .option("--min-years <n>", "minimum-requirement bound: years", "1")
     .option("--min-basis <text>", "minimum-requirement bound: source of the requirement", "user-supplied minimum requirement")
+    .option("--extrapolate-centres <n>", "also scale the profiled units' mean capacity to this many centres (e.g. 169 qualified hospitals in 2015-2018, NHC2018; 712 counted by KGM2016_NTC)")
+    .option("--extrapolate-basis <text>", "source of --extrapolate-centres", "user-supplied number of centres")
     .option("--per-surgeon <low[-high]>", "transplants one surgeon can do a year (a range low-high): adds a surgeon-based ceiling for units with a surgeon count")
     .option("--per-surgeon-basis <text>", "source of --per-surgeon", "user-supplied assumption")
     .option("--json", "machine-readable output")
-    .action((o: { csv?: string; dataDir?: string; allUnits?: boolean; draws: string; seed: string; correlation: string; minCentres?: string; minPerYear?: string; minYears: string; minBasis: string; perSurgeon?: string; perSurgeonBasis: string; json?: boolean }) => {
+    .action((o: { csv?: string; dataDir?: string; allUnits?: boolean; draws: string; seed: string; correlation: string; minCentres?: string; minPerYear?: string; minYears: string; minBasis: string; perSurgeon?: string; perSurgeonBasis: string; extrapolateCentres?: string; extrapolateBasis: string; json?: boolean }) => {
       if (o.correlation !== "shared" && o.correlation !== "independent")
         throw new OrganAuditError("E_USAGE", { detail: `--correlation expects shared or independent, got "${o.correlation}"` });
       const table = o.csv ? readUserHospitalTable(o.csv) : readShippedHospitalUnits(o.dataDir);
@@ -197,9 +206,11 @@ export function register(program: Command, ctx: CliContext): void {
       }
       const f = capacityFinding(units, [table.input], {
         ...(perSurgeonPerYear ? { perSurgeonPerYear } : {}),
+        ...(o.extrapolateCentres !== undefined ? { extrapolateTo: { centres: num(o.extrapolateCentres, "--extrapolate-centres", { min: 1 })!, basis: o.extrapolateBasis } } : {}),
         draws: num(o.draws, "--draws", { integer: true, min: 2, max: 1_000_000 })!,
         seed: seedOf(o.seed)!,
         correlation: o.correlation,
+        secondarySources: !o.csv,
         label: o.csv ? o.csv : o.allUnits ? "the shipped hospital figures (all bed counts)" : "the shipped hospital figures (latest bed count per hospital and organ)",
         ...(centres !== undefined && perYear !== undefined
           ? { minimumRequirement: { centres, perCentrePerYear: perYear, years: num(o.minYears, "--min-years", { min: 0 })!, basis: o.minBasis } }
@@ -285,7 +296,9 @@ export function register(program: Command, ctx: CliContext): void {
       const wait = median ?? mean;
       if (wait !== undefined) {
         const volume = num(o.annualVolume, "--annual-volume", { min: 0 });
-        const pos = volume !== undefined ? littleQueuePosition(volume, wait) : position;
+        if (volume !== undefined && (rule !== "identical" || queueGiven))
+          throw new OrganAuditError("E_USAGE", { detail: "--annual-volume sets the queue positions itself and needs --rule identical (no --queue)" });
+        const little = volume !== undefined ? littleQueuePositions(volume, wait, abo.frequencies) : null;
         const f = requiredFlowFinding({
           waitDays: wait,
           statistic: median !== undefined ? "median" : "mean",
@@ -293,17 +306,24 @@ export function register(program: Command, ctx: CliContext): void {
           usable,
           organ,
           rule,
-          position: pos,
+          position,
+          ...(little ? { positionByGroup: little.positions } : {}),
           groups,
           official: flow ?? { donorsPerYear: null, basis: "no comparison flow given (use --year or --donors-per-year)" },
           inputs,
-          extraParameters: { usableBasis, frequenciesBasis: abo.basis, ...(volume !== undefined ? { annualVolume: volume, positionRule: "Little's law: round(volume x wait / 365)" } : {}) },
+          extraParameters: {
+            usableBasis, frequenciesBasis: abo.basis,
+            ...(little ? { annualVolume: volume, waiting: little.waiting, positionRule: "Little's law: L = volume x wait / 365 waiting; group g at position max(1, L x f_g)" } : {}),
+          },
         });
-        printFindings(ctx, [f], o.json, () =>
-          volume !== undefined
-            ? [`queue position ${pos} from Little's law (${fmtNum(volume)} a year x ${organRatePer(wait)} / 365); throughput alone needs ${fmtNum(volume / usable)} donors a year for this centre`]
-            : [],
-        );
+        printFindings(ctx, [f], o.json, () => [
+          ...f.result.groups.map(
+            (g) => `${g.group} (position ${fmtNum(g.position)}): ${fmtNum(g.donorsPerYear)} donors a year${g.ratioToOfficial === null ? "" : `, ${fmtNum(g.ratioToOfficial)} x the comparison flow`}`,
+          ),
+          ...(little && volume !== undefined
+            ? [`Little's law: ${fmtNum(little.waiting)} patients waiting (${fmtNum(volume)} a year x ${organRatePer(wait)} / 365), queue positions by group ${ABO_GROUPS.map((g) => `${g} ${fmtNum(little.positions[g])}`).join(", ")}; throughput alone needs ${fmtNum(volume / usable)} donors a year for this centre`]
+            : []),
+        ]);
         return;
       }
       if (!flow || flow.donorsPerYear === null)

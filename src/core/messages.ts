@@ -198,11 +198,13 @@ const catalogue = {
   C_CAP_CAPACITY_NOT_VOLUME: () =>
     "capacity is not throughput: beds x occupancy x 365 / length of stay bounds what the beds could turn over, it does not show that this many transplants were done",
   C_CAP_ASSUMED: (a: { n: number; params: string }) =>
-    `${a.n} hospital unit(s) had no reported value for ${a.params}; the stated default ranges (assumptions, not hospital figures) were used`,
+    `${a.n} hospital unit(s) use assumed values (stated default ranges or a source's own assumption, not hospital figures) for at least one of: ${a.params}`,
   C_CAP_SECONDARY: () =>
     "most hospital figures are secondary (advocacy compilations, press relays of hospital web pages); they are claims as published, not verified counts",
   C_CAP_PARTIAL_SUM: (a: { n: number }) =>
     `the aggregate sums the ${a.n} hospital unit(s) in the table only; it is not a national total`,
+  C_CAP_EXTRAPOLATION: (a: { centres: number; units: number }) =>
+    `the extrapolation scales the mean of ${a.units} profiled unit(s) to ${a.centres} centres; profiled hospitals were chosen because they are large or prominent, so this likely overstates a typical centre`,
   C_CAP_CORRELATION: (a: { mode: string }) =>
     `Monte Carlo parameter draws are ${a.mode === "shared" ? "shared across hospitals (one occupancy and one stay quantile per draw), which gives the widest aggregate interval" : "independent across hospitals, which narrows the aggregate interval if the true parameters are common"}`,
   M_WAIT_UNKNOWN_GROUP: (a: { group: string }) => `unknown ABO group "${a.group}" (A, B, O, AB)`,
@@ -245,7 +247,7 @@ const catalogue = {
   R_LIMIT_PEERS: () =>
     "a rank among peers shows how unusual the regularity is among these comparators; it cannot say why, and depends on which peers are chosen",
   R_LIMIT_DIGITS: () =>
-    "digit tests show whether digit frequencies match a reference; they cannot show fabrication, and many genuine series do not follow Benford's law",
+    "digit tests show whether digit frequencies match a reference distribution; they cannot show fabrication, and many genuine series depart from such references",
   R_LIMIT_RATIOS: () =>
     "ratio checks show whether figures are arithmetically related; they cannot tell a fixed derivation from stable practice",
   R_LIMIT_AGGREGATION: () =>
@@ -259,6 +261,107 @@ const catalogue = {
     "a change point shows when growth changed; it cannot show why, and coincidence with an event is not causation",
   R_LIMIT_CAPACITY: () => "capacity bounds what beds could turn over; it does not show how many transplants were done",
   R_LIMIT_OTHER: () => "this test shows consistency with a stated reference under its assumptions; it cannot prove or disprove authenticity",
+  // --- evidence: archive core, custody log, bundles (EV_ARCH_*, EV_BUNDLE_*) ---
+  EV_ARCH_NOT_FOUND: (a: { dir: string }) =>
+    `no evidence archive in ${a.dir} (no config.json); create one with "organ-audit evidence init --archive ${a.dir}"`,
+  EV_ARCH_EXISTS: (a: { dir: string }) => `${a.dir} is not empty; an archive is created only in a new or empty folder`,
+  EV_ARCH_CONFIG: (a: { detail: string }) => `archive config.json is invalid: ${a.detail}`,
+  EV_ARCH_KEY_MISSING: (a: { key: string; file: string }) =>
+    `the ${a.key} key file ${a.file} is missing or unreadable; this operation needs it`,
+  EV_ARCH_KEY_PERMS: (a: { file: string; mode: string }) =>
+    `key file ${a.file} has permissions ${a.mode}; it must be readable by its owner only (chmod 600)`,
+  EV_ARCH_EMPTY_FILE: (a: { file: string }) => `${a.file} is empty (0 bytes); nothing was stored`,
+  EV_ARCH_TOO_LARGE: (a: { file: string; limit: number }) =>
+    `${a.file} is larger than the limit of ${a.limit} bytes; nothing was stored`,
+  EV_ARCH_BAD_TYPE: (a: { value: string; allowed: string }) => `unknown evidence type "${a.value}" (allowed: ${a.allowed})`,
+  EV_ARCH_BAD_KIND: (a: { value: string; allowed: string }) => `unknown derived kind "${a.value}" (allowed: ${a.allowed})`,
+  EV_ARCH_NO_ITEM: (a: { id: string }) => `no item or derived record with id "${a.id}" in the archive`,
+  EV_ARCH_BAD_INPUT: (a: { detail: string }) => `invalid evidence input: ${a.detail}`,
+  EV_BUNDLE_INVALID: (a: { detail: string }) => `the bundle is invalid: ${a.detail}; nothing was imported`,
+  EV_BUNDLE_UNSAFE_NAME: (a: { name: string }) =>
+    `the bundle contains the unsafe file name "${a.name}" (absolute, "..", backslash or unexpected path); nothing was imported`,
+  EV_BUNDLE_UNVERIFIED: (a: { failures: number }) =>
+    `the bundle failed verification (${a.failures} problem(s)); nothing was imported`,
+  // --- evidence: content, capture and search (EV_CONTENT_*, EV_CAPTURE_*, EV_SEARCH_*) ---
+  EV_CONTENT_ENCODING: (a: { charset: string; offset: number }) =>
+    `text is not valid ${a.charset}: undecodable bytes at offset ${a.offset}; nothing was stored`,
+  EV_CONTENT_UNKNOWN_CHARSET: (a: { label: string }) => `unknown character encoding "${a.label}"`,
+  EV_CONTENT_PDF: (a: { detail: string }) => `cannot read the PDF (truncated or damaged?): ${a.detail}; nothing was stored`,
+  EV_CONTENT_TOO_LARGE: (a: { what: string; size: number; limit: number }) =>
+    `${a.what} is ${a.size} bytes, above the limit of ${a.limit} bytes`,
+  EV_CAPTURE_URL: (a: { url: string }) => `cannot capture "${a.url}": only http:// and https:// URLs are accepted`,
+  EV_CAPTURE_FETCH: (a: { url: string; detail: string }) => `fetching ${a.url} failed: ${a.detail}; nothing was stored`,
+  EV_CAPTURE_TIMEOUT: (a: { url: string; ms: number }) => `fetching ${a.url} timed out after ${a.ms} ms; nothing was stored`,
+  EV_CAPTURE_NO_CHROMIUM: (a: { path: string }) =>
+    `no Chromium at ${a.path}: screenshot/PDF were not made (the WARC and text were stored); install Debian's chromium`,
+  EV_SEARCH_EMPTY_QUERY: () => `the search query is empty`,
+  EV_SEARCH_BAD_FILTER: (a: { filter: string; value: string }) => `invalid search filter ${a.filter}: "${a.value}"`,
+  // --- evidence: claims, entities, timeline, case files (EV_CLAIM_*, EV_CASE_*, C_EV_CLAIM_*) ---
+  EV_CLAIM_NOT_FOUND: (a: { id: string }) => `no claim with id "${a.id}" in the archive (list them with "organ-audit evidence claims")`,
+  EV_CLAIM_EXISTS: (a: { id: string }) => `a claim with id "${a.id}" already exists`,
+  EV_CLAIM_WORDING: (a: { statement: string }) =>
+    `a claim statement must start with "The investigation claims" (claims are attributed, never asserted as fact); found "${a.statement}"`,
+  EV_CLAIM_BAD_STANCE: (a: { value: string }) => `stance must be supports, contradicts or context; found "${a.value}"`,
+  EV_CLAIM_ITEM_NOT_FOUND: (a: { id: string }) => `no item with id "${a.id}" in the archive`,
+  EV_CLAIM_SELECTOR: (a: { selector: string; detail: string }) => `finding selector ${a.selector}: ${a.detail}`,
+  EV_CLAIM_FINDINGS_FILE: (a: { detail: string }) =>
+    `findings file is invalid: ${a.detail} (expected the JSON written by "organ-audit audit --json" or --out)`,
+  EV_ENTITY_EXISTS: (a: { id: string }) => `an entity with id "${a.id}" already exists`,
+  EV_ENTITY_NOT_FOUND: (a: { id: string }) => `no entity with id "${a.id}" in the archive`,
+  EV_EVENT_NOT_FOUND: (a: { id: string }) => `no timeline event with id "${a.id}" in the archive`,
+  EV_CASE_INVALID: (a: { detail: string }) => `case file is invalid: ${a.detail}; nothing was loaded`,
+  EV_CASE_UNKNOWN_REF: (a: { what: string; id: string; table: string }) =>
+    `${a.what} "${a.id}" is not in ${a.table}; nothing was loaded`,
+  EV_CASE_LOADED: (a: { id: string; version: string }) =>
+    `case "${a.id}" version ${a.version} is already loaded in this archive; nothing was changed`,
+  C_EV_CLAIM_MAP: () =>
+    `a claim map records what the investigation claims and which evidence an investigator linked to it, with the stance the investigator chose; links are annotations, not proof, and a test that passes is the absence of one signal, not evidence against the claim`,
+  C_EV_CLAIM_NO_FINDINGS: () =>
+    `findings were not computed for this map: each finding link shows the verdict stored when it was linked; run without --no-audit to recompute`,
+  // --- screening: records, rules, matching, PRISMA, project store (SC_*, C_SC_*) ---
+  SC_RULE_SYNTAX: (a: { column: number; detail: string }) => `rule syntax error at column ${a.column}: ${a.detail}`,
+  SC_IMPORT_PARSE: (a: { format: string; detail: string }) =>
+    `cannot import ${a.format}: ${a.detail}; nothing was imported`,
+  SC_IMPORT_FORMAT: (a: { file: string }) =>
+    `cannot tell the format of ${a.file} (expected RIS, CSV/TSV, MEDLINE, PubMed XML, CNKI/Wanfang export, .txt or .pdf); give --format`,
+  SC_IMPORT_EMPTY: (a: { format: string }) => `no records found (${a.format}); nothing was imported`,
+  SC_FULLTEXT_PDF: (a: { detail: string }) => `cannot read the PDF (damaged, encrypted or not a PDF?): ${a.detail}; nothing was imported`,
+  SC_STORE: (a: { detail: string }) => `screening project: ${a.detail}`,
+  SC_STORE_VERSION: (a: { found: number; supported: number }) =>
+    `screening project schema version ${a.found} is newer than this tool supports (${a.supported}); update organ-audit`,
+  SC_DECISION_LOG: (a: { detail: string }) => `decision log: ${a.detail}`,
+  C_SC_PRISMA_UNRESOLVED: (a: { n: number; stage: string }) =>
+    `${a.n} record(s) at the ${a.stage} stage have reviewers who disagree and no resolution yet; they are counted as awaiting a decision, not as included or excluded`,
+  C_SC_PRISMA_PENDING: (a: { n: number; stage: string }) =>
+    `${a.n} record(s) have no ${a.stage} decision yet; the flow is incomplete`,
+  C_SC_PRISMA_MAYBE: (a: { n: number; stage: string }) =>
+    `${a.n} record(s) at the ${a.stage} stage are marked "maybe"; they are counted as awaiting a decision`,
+  // --- screening: ranking, simulation, decisions, agreement (SC_RANK_*, SC_SIM_*, SC_REV_*, C_SC_REV_*, C_SC_SIM_*) ---
+  SC_RANK_NO_TEXT: (a: { n: number }) =>
+    `${a.n} record(s) have neither title nor abstract; they cannot be ranked by text`,
+  SC_RANK_NEED_BOTH: (a: { included: number; excluded: number }) =>
+    `ranking needs at least one included and one excluded decision (found ${a.included} included, ${a.excluded} excluded)`,
+  SC_RANK_BAD_OPTION: (a: { option: string; detail: string }) => `invalid ranking option ${a.option}: ${a.detail}`,
+  SC_SIM_LABELS: (a: { detail: string }) => `simulation needs a fully labelled dataset: ${a.detail}`,
+  SC_REV_BAD_DECISION: (a: { value: string; allowed: string }) =>
+    `unknown decision "${a.value}" (allowed: ${a.allowed})`,
+  SC_REV_BAD_STAGE: (a: { value: string; allowed: string }) => `unknown stage "${a.value}" (allowed: ${a.allowed})`,
+  SC_REV_BAD_FIELD: (a: { field: string; detail: string }) => `decision field ${a.field}: ${a.detail}`,
+  SC_REV_REASON_REQUIRED: (a: { stage: string }) =>
+    `an exclusion at the ${a.stage} stage needs a reason code (PRISMA 2020 reports full-text exclusions with reasons)`,
+  SC_REV_UNKNOWN_RECORD: (a: { id: string }) => `no record with id "${a.id}" in the project`,
+  C_SC_REV_FEW_PAIRS: (a: { n: number; need: number }) =>
+    `only ${a.n} record(s) were screened by both reviewers; agreement statistics need at least ${a.need} to be reported`,
+  C_SC_REV_ONE_CATEGORY: () =>
+    `both reviewers used a single category for every record: chance agreement is 1 and Cohen's kappa is undefined`,
+  C_SC_REV_KAPPA_PARADOX: (a: { prevalence: string }) =>
+    `one decision dominates (${a.prevalence} of ratings): Cohen's kappa is depressed by unbalanced marginals (the kappa paradox); read Gwet's AC1 and percent agreement alongside it`,
+  C_SC_REV_ASYMPTOTIC: (a: { n: number }) =>
+    `confidence intervals for kappa and AC1 are large-sample (asymptotic normal) intervals; with ${a.n} record(s) they may be too narrow`,
+  C_SC_SIM_PROTOCOL: () =>
+    `simulation replays known labels: one random relevant and one random irrelevant record are given as prior knowledge, the model is retrained after every decision and the top-ranked record is screened next; metrics exclude the prior records; work saved in a real screen depends on the stopping rule, which a simulation does not choose`,
+  C_SC_SIM_FEW_RELEVANT: (a: { n: number }) =>
+    `only ${a.n} relevant record(s): recall steps are coarse and WSS varies strongly between seeds`,
 } as const;
 
 export type MessageCode = keyof typeof catalogue;

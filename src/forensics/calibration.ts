@@ -4,6 +4,7 @@ import { binomialSf } from "../stats/binomial.js";
 import { createRng, mixSeed, type Rng } from "../stats/rng.js";
 import { sampleNegBinomial, samplePoisson } from "../stats/sampling.js";
 import { runAudit } from "./audit.js";
+import { benfordFinding, lastDigitFinding, roundingFinding } from "./digits.js";
 import { windowSeries } from "./fit.js";
 import type { ModelSpec } from "./models.js";
 import type { PeerSet, Series } from "./series.js";
@@ -201,4 +202,61 @@ export function calibrate(peers: PeerSet, opts: CalibrationOptions): Calibration
     groups,
     inputsHash: hashValues({ peers: peers.series.map((s) => [s.name, s.x, s.y]), years, nSynth, nMan, nbK }),
   };
+}
+
+export interface DigitCalibrationRow {
+  test: string;
+  sample: "null" | "manufactured";
+  runs: number;
+  decided: number;
+  flags: number;
+  rate: number | null;
+  allowance: number;
+}
+
+/**
+ * Calibration of the digit tests by simulation (the battery's series are too short for them to decide).
+ * Null samples: n values floor(10^(1 + 3U)), U uniform: first digits follow Benford's law exactly (the
+ * floor does not change the leading digit of a value >= 10), second and first-two digits follow it
+ * closely, and last digits are close to uniform. Manufactured samples: the same values rounded to the
+ * nearest 10 (heaping) for the last-digit and rounding tests, and uniform first digits (values uniform on
+ * 100..999) for the Benford tests.
+ */
+export function calibrateDigits(opts: { seed: number; reps?: number; n?: number; alpha?: number; sims?: number }): DigitCalibrationRow[] {
+  const reps = opts.reps ?? 200;
+  const n = opts.n ?? 1500;
+  const alpha = opts.alpha ?? 0.05;
+  const sims = opts.sims ?? 100;
+  const input = { name: "simulated", sha256: hashValues({ seed: opts.seed, reps, n }) };
+  const rows = new Map<string, DigitCalibrationRow>();
+  const tally = (test: string, sample: "null" | "manufactured", f: Finding) => {
+    const key = `${sample}:${test}`;
+    let r = rows.get(key);
+    if (!r) rows.set(key, (r = { test, sample, runs: 0, decided: 0, flags: 0, rate: null, allowance: 0 }));
+    r.runs++;
+    if (f.verdict === "flag" || f.verdict === "pass") r.decided++;
+    if (f.verdict === "flag") r.flags++;
+  };
+  const rng = createRng(mixSeed(opts.seed, 5000));
+  for (let i = 0; i < reps; i++) {
+    const v = Array.from({ length: n }, () => Math.floor(10 ** (1 + 3 * rng.uniform())));
+    const seed = mixSeed(opts.seed, 6000 + i);
+    const o = { input, alpha, seed, sims };
+    tally("benford-first", "null", benfordFinding(v, "first", o));
+    tally("benford-second", "null", benfordFinding(v, "second", o));
+    tally("benford-firsttwo", "null", benfordFinding(v, "firsttwo", o));
+    tally("last-digit", "null", lastDigitFinding(v, o));
+    tally("rounding-5", "null", roundingFinding(v, { ...o, unit: 5 }));
+    const heaped = v.map((x) => Math.max(10, Math.round(x / 10) * 10));
+    tally("last-digit", "manufactured", lastDigitFinding(heaped, o));
+    tally("rounding-5", "manufactured", roundingFinding(heaped, { ...o, unit: 5 }));
+    const flat = Array.from({ length: n }, () => 100 + Math.floor(900 * rng.uniform()));
+    tally("benford-first", "manufactured", benfordFinding(flat, "first", o));
+    tally("benford-firsttwo", "manufactured", benfordFinding(flat, "firsttwo", o));
+  }
+  for (const r of rows.values()) {
+    r.rate = r.decided ? r.flags / r.decided : null;
+    r.allowance = binomialAllowance(r.decided, alpha);
+  }
+  return [...rows.values()];
 }

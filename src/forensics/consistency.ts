@@ -24,7 +24,11 @@ export interface ConsistencyOptions {
   tolerance?: number;
   /** independent: ratio counted as constant when max relative deviation from its median <= this (default 0.005) */
   scaleTolerance?: number;
-  /** independent: affine fit b = alpha + beta a counted as exact when every |residual| <= this (default 1, i.e. rounding) */
+  /**
+   * independent: affine fit b = alpha + beta a counted as exact when every |residual| <= this (default 1, i.e.
+   * rounding); used from 5 shared points (3 residual degrees of freedom), since with 4 small counts an exact
+   * affine fit arises by chance (seen in real GODT windows)
+   */
   residualTolerance?: number;
 }
 
@@ -99,7 +103,7 @@ export function consistencyFinding(a: Series, b: Series, opts: ConsistencyOption
   const identicalUpToScale =
     n >= 4 &&
     ((ratioMaxRelDeviation !== null && ratioMaxRelDeviation <= scaleTolerance) ||
-      (affine !== null && affine.slope !== 0 && affine.maxAbsResidual <= residualTolerance));
+      (n >= 5 && affine !== null && affine.slope !== 0 && affine.maxAbsResidual <= residualTolerance));
   const violations: number[] = [];
   if (expect === "equal") {
     al.x.forEach((x, i) => {

@@ -125,12 +125,14 @@ describe("benfordFinding", () => {
 });
 
 describe("lastDigitFinding", () => {
-  it("matches scipy.stats.chisquare on A", () => {
-    // last A 500 [60,58,46,51,52,43,53,39,49,49] chi2 7.319999999999999 p 0.6038407498363905
+  it("matches scipy.stats.chisquare on the values >= 100 of A", () => {
+    // last A 333 [43, 37, 29, 33, 34, 27, 36, 26, 33, 35] chi2 6.90990990990991 p 0.6464986549371619
     const f = lastDigitFinding(A, { input });
-    expect(f.result.observed).toEqual([60, 58, 46, 51, 52, 43, 53, 39, 49, 49]);
-    expect(f.result.chi2).toBeCloseTo(7.32, 9);
-    expect(f.pValue).toBeCloseTo(0.6038407498363905, 9);
+    expect(f.result.n).toBe(333);
+    expect(f.result.excluded.belowMinimum).toBe(167);
+    expect(f.result.observed).toEqual([43, 37, 29, 33, 34, 27, 36, 26, 33, 35]);
+    expect(f.result.chi2).toBeCloseTo(6.90990990990991, 9);
+    expect(f.pValue).toBeCloseTo(0.6464986549371619, 9);
     expect(f.verdict).toBe("pass");
   });
   it("flags heaped values and reports too-small samples", () => {
@@ -144,15 +146,16 @@ describe("lastDigitFinding", () => {
 
 describe("roundingFinding", () => {
   it("matches scipy.stats.binomtest(alternative='greater')", () => {
-    // round5 H 500 298 p 1.8166667995180314e-83 ; round5 A 500 103 p 0.3859998001558968
+    // values >= 100: round5 H 333 197 p 4.521894489748259e-55 ; round5 A 333 70 p 0.34136692850867695
     const heaped = A.map((x, i) => (i % 2 === 0 ? x - (x % 5) : x));
     const h = roundingFinding(heaped, { input, unit: 5 });
-    expect(h.result.rounded).toBe(298);
-    expect(h.pValue! / 1.8166667995180314e-83).toBeCloseTo(1, 6);
+    expect(h.result.n).toBe(333);
+    expect(h.result.rounded).toBe(197);
+    expect(h.pValue! / 4.521894489748259e-55).toBeCloseTo(1, 6);
     expect(h.verdict).toBe("flag");
     const a = roundingFinding(A, { input, unit: 5 });
-    expect(a.result.rounded).toBe(103);
-    expect(a.pValue).toBeCloseTo(0.3859998001558968, 10);
+    expect(a.result.rounded).toBe(70);
+    expect(a.pValue).toBeCloseTo(0.34136692850867695, 10);
     expect(a.verdict).toBe("pass");
   });
   it("says insufficient-data for a 9-point annual series", () => {

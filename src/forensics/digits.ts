@@ -317,14 +317,16 @@ export interface LastDigitResult {
 }
 
 /**
- * Last-digit uniformity: the last digit of integer counts >= minValue (default 10) should be close to
- * uniform on 0..9 for genuine counts of moderate size. Pearson chi-square with df 9. Decision rule as for
- * the Benford tests, with power against "digits 0 and 5 each twice as frequent" (0.2, others 0.075).
+ * Last-digit uniformity: the last digit of integer counts >= minValue (default 100) should be close to
+ * uniform on 0..9 for genuine counts. Two-digit values are excluded by default: for counts spread over
+ * orders of magnitude (Benford-like), small values have measurably non-uniform last digits (in simulation
+ * the test then rejected 11% of null samples at alpha 0.05). Pearson chi-square with df 9. Decision rule as
+ * for the Benford tests, with power against "digits 0 and 5 each twice as frequent" (0.2, others 0.075).
  */
 export function lastDigitFinding(values: readonly number[], opts: DigitOptions & { minValue?: number }): Finding<LastDigitResult> {
   const alpha = opts.alpha ?? 0.05;
   checkAlpha(alpha);
-  const minValue = opts.minValue ?? 10;
+  const minValue = opts.minValue ?? 100;
   const { kept, excluded } = partition(values, minValue, true);
   const n = kept.length;
   const observed = new Array<number>(10).fill(0);
@@ -392,15 +394,16 @@ export interface RoundingResult {
 /**
  * Rounding / heaping: the share of integer values that are multiples of `unit` (5: ending in 0 or 5;
  * 10: ending in 0; 100: ending in 00) against the 1/unit expected when last digits are uniform. Exact
- * one-sided binomial test (excess of round values). Values below 10 * unit/5 (10 for units 5 and 10, 100
- * for 100) are excluded. Decision rule: the test decides only if its power against a doubled share is >= 0.5.
+ * one-sided binomial test (excess of round values). Values below 100 (units 5 and 10) or 1000 (unit 100)
+ * are excluded, for the reason given at lastDigitFinding. Decision rule: the test decides only if its power
+ * against a doubled share is >= 0.5.
  */
 export function roundingFinding(values: readonly number[], opts: DigitOptions & { unit?: RoundingUnit }): Finding<RoundingResult> {
   const alpha = opts.alpha ?? 0.05;
   checkAlpha(alpha);
   const unit = opts.unit ?? 5;
   if (unit !== 5 && unit !== 10 && unit !== 100) throw new OrganAuditError("F_CHK_BAD_OPTION", { option: "unit", detail: `must be 5, 10 or 100, found ${String(unit)}` });
-  const minValue = unit === 100 ? 100 : 10;
+  const minValue = unit === 100 ? 1000 : 100;
   const { kept, excluded } = partition(values, minValue, true);
   const n = kept.length;
   const rounded = kept.filter((v) => v % unit === 0).length;

@@ -26,6 +26,12 @@ describe("ratioSeries", () => {
     const z = ratioSeries(s("a", [1, 2], [1, 2]), s("b", [1, 2], [0, 1]));
     expect(z.droppedZeroDenominator).toEqual([1]);
   });
+  it("DAFOH's first counter snapshot: 4,413 transplants / 1,622 donations = 2.72 (METHODS.md C7)", () => {
+    const r = ratioSeries(s("transplants", [2014], [4413]), s("donations", [2014], [1622]), "transplants per donation");
+    // python: 4413/1622 = 2.720715166461159
+    expect(r.ratio[0]).toBeCloseTo(2.720715166461159, 12);
+    expect(ratioBoundsFinding(r).verdict).toBe("pass");
+  });
   it("errors on no overlap, unsorted or non-finite input", () => {
     expect(() => ratioSeries(s("a", [1], [1]), s("b", [2], [1]))).toThrow(/share no x/);
     expect(() => ratioSeries(s("a", [2, 1], [1, 1]), s("b", [1, 2], [1, 1]))).toThrow(/strictly increasing/);

@@ -93,6 +93,13 @@ describe("Monte Carlo", () => {
     expect(Math.abs(u.quantiles[2]!.value - 600)).toBeLessThan((4 * 400) / (2 * Math.sqrt(20000)));
     expect(u.surgeonCeiling).toMatchObject({ surgeons: 6, low: 300, high: 600 });
   });
+  it("extrapolation = centres x mean unit capacity, with its caveat", () => {
+    const f = capacityFinding([unit({ hospital: "A" }), unit({ hospital: "B", beds: 300 })], [input], { draws: 50, seed: 1, extrapolateTo: { centres: 169, basis: "NHC2018" } });
+    // fixed parameters: mean of 1,216.67 and 3,650 = 2,433.33; x 169
+    expect(f.result.extrapolation!.quantiles[2]!.value).toBeCloseTo(((1216.6667 + 3650) / 2) * 169, 1);
+    expect(f.caveats.map((c) => c.code)).toContain("C_CAP_EXTRAPOLATION");
+    expect(capacityFinding([unit({})], [input], { draws: 5 }).result.extrapolation).toBeNull();
+  });
   it("a unit with no beds has capacity 0 and no claim ratio (null, not NaN)", () => {
     const f = capacityFinding([unit({ beds: 0, claims: [{ value: 10, period: "", qualifier: "", sourceId: "X" }] })], [input], { draws: 10, seed: 1 });
     expect(f.result.units[0]!.claims[0]!.ratioToMedian).toBeNull();

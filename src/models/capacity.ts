@@ -119,6 +119,7 @@ export interface CapacityResult {
   units: UnitEstimate[];
   aggregate: { units: number; point: number; lowest: number; highest: number; quantiles: { p: number; value: number }[] };
   minimumRequirement: { centres: number; perCentrePerYear: number; years: number; bound: number; basis: string } | null;
+  extrapolation: { centres: number; basis: string; quantiles: { p: number; value: number }[] } | null;
 }
 
 export interface CapacityOptions {
@@ -131,6 +132,10 @@ export interface CapacityOptions {
   perSurgeonPerYear?: ParamRange;
   /** what the table is, for the title (e.g. "shipped hospital figures") */
   label?: string;
+  /** scale the mean unit capacity to this many centres (per draw): a crude national extrapolation */
+  extrapolateTo?: { centres: number; basis: string };
+  /** the figures are mostly secondary (advocacy compilations, press relays): adds a caveat */
+  secondarySources?: boolean;
 }
 
 export function capacityFinding(units: HospitalUnit[], inputs: InputRef[], opts: CapacityOptions = {}): Finding<CapacityResult> {
@@ -202,6 +207,11 @@ export function capacityFinding(units: HospitalUnit[], inputs: InputRef[], opts:
       origin: u.origin,
     };
   });
+  const ex = opts.extrapolateTo;
+  if (ex && !(ex.centres > 0)) throw new OrganAuditError("E_INVALID_VALUE", { detail: `centres to extrapolate to must be > 0, got ${ex.centres}` });
+  const extrapolation = ex
+    ? { centres: ex.centres, basis: ex.basis, quantiles: quantiles(agg.map((v) => (v / k) * ex.centres), CAPACITY_QUANTILES).map((value, j) => ({ p: CAPACITY_QUANTILES[j]!, value })) }
+    : null;
   const aq = quantiles(agg, CAPACITY_QUANTILES);
   const aggregate = {
     units: k,
@@ -226,6 +236,8 @@ export function capacityFinding(units: HospitalUnit[], inputs: InputRef[], opts:
     a.forEach((x) => assumedParams.add(x));
   }
   if (assumedUnits > 0) caveats.push(caveat("C_CAP_ASSUMED", { n: assumedUnits, params: [...assumedParams].join(", ") }));
+  if (opts.secondarySources) caveats.push(caveat("C_CAP_SECONDARY", {}));
+  if (ex) caveats.push(caveat("C_CAP_EXTRAPOLATION", { centres: ex.centres, units: k }));
   caveats.push(caveat("C_CAP_PARTIAL_SUM", { n: k }));
   if (k > 1) caveats.push(caveat("C_CAP_CORRELATION", { mode: correlation }));
   const above = unitEstimates.flatMap((u) => u.claims.filter((c) => c.position === "above-interval").map((c) => `${u.hospital} ${c.value} (${c.period})`));
@@ -239,7 +251,10 @@ export function capacityFinding(units: HospitalUnit[], inputs: InputRef[], opts:
   const statement =
     `Bed capacity of the ${k} hospital unit(s) in ${opts.label ?? "the table"}: about ${fmt(aq[2]!)} transplants a year in total ` +
     `(${Math.round(level * 100)}% Monte Carlo interval ${fmt(aq[0]!)} to ${fmt(aq[4]!)}; range ${fmt(aggregate.lowest)} to ${fmt(aggregate.highest)}). ${claimText}` +
-    (minimumRequirement ? ` Minimum-requirement lower bound: ${fmt(minimumRequirement.bound)} (${minimumRequirement.basis}).` : "");
+    (minimumRequirement ? ` Minimum-requirement lower bound: ${fmt(minimumRequirement.bound)} (${minimumRequirement.basis}).` : "") +
+    (extrapolation
+      ? ` Scaled to ${fmt(extrapolation.centres)} centres (${extrapolation.basis}) at the profiled units' mean: about ${fmt(extrapolation.quantiles[2]!.value)} a year (${fmt(extrapolation.quantiles[0]!.value)} to ${fmt(extrapolation.quantiles[4]!.value)}), likely an overstatement for typical centres.`
+      : "");
   return makeFinding({
     method: CAPACITY_METHOD,
     methodVersion: CAPACITY_VERSION,
@@ -248,7 +263,7 @@ export function capacityFinding(units: HospitalUnit[], inputs: InputRef[], opts:
     statement,
     statistic: { name: "median annual capacity (sum of units)", value: aq[2]! },
     interval: { level, low: aq[0]!, high: aq[4]! },
-    result: { draws, correlation, level, units: unitEstimates, aggregate, minimumRequirement },
+    result: { draws, correlation, level, units: unitEstimates, aggregate, minimumRequirement, extrapolation },
     caveats,
     inputs,
     parameters: {
@@ -262,6 +277,7 @@ export function capacityFinding(units: HospitalUnit[], inputs: InputRef[], opts:
       })),
       ...(mr ? { minimumRequirement: mr } : {}),
       ...(opts.perSurgeonPerYear ? { perSurgeonPerYear: opts.perSurgeonPerYear } : {}),
+      ...(ex ? { extrapolateTo: ex } : {}),
     },
     seed,
   });

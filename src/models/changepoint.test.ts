@@ -18,7 +18,7 @@ function fixture(name: string): { x: number[]; y: number[] } {
 const input = { name: "fixture", sha256: "0".repeat(64) };
 
 describe("changepointFinding on a synthetic series with a known break", () => {
-  // Fixture generated once by /tmp/hm2ref/cp_ref.py:
+  // Fixture generated once by test/fixtures/models-other/reference/cp_ref.py:
   //   rs = np.random.default_rng(20261128); x = np.arange(1990, 2010)
   //   y = rs.poisson(exp(log(20) + 0.03*(x-1990) + 0.35*maximum(x-1999, 0)))
   // Reference fits: scipy.optimize (BFGS + Newton polish) on every admissible break (>= 3 points
@@ -70,6 +70,24 @@ describe("changepointFinding on a synthetic series with a known break", () => {
     expect(g.result.events[0]!.distance).toBeCloseTo(2000.5 - (1999 + 200 / 365), 6);
     expect(g.result.events[0]!.insideInterval).toBe(false);
     expect(g.provenance.seed).toBeNull();
+  });
+});
+
+describe("jump model (change of slope and level)", () => {
+  // Reference: test/fixtures/models-other/reference/jump_ref.py, X = [1, x-1990, (x-tau)+, 1[x > tau]] with >= 3 points each side (strict after)
+  const s = fixture("synthetic_break_1999.csv");
+  const f = changepointFinding({ name: "synthetic", x: s.x, y: s.y, input }, { model: "jump", bootstrap: 0 });
+  it("profile deviances and the best fit match scipy", () => {
+    expect(f.result.profile.map((p) => p.tau)).toEqual(Array.from({ length: 15 }, (_, i) => 1992 + i));
+    const ref: Record<number, number> = { 1992: 142.4410504125387, 1999: 15.725115518843708, 2001: 15.083400216376177, 2006: 138.13121728555902 };
+    for (const p of f.result.profile) if (ref[p.tau] !== undefined) expect(Math.abs(p.deviance - ref[p.tau]!)).toBeLessThan(1e-6);
+    expect(f.result.break).toBe(2001);
+    // jump coefficient 0.24296287, se 0.10808949972263213 (dispersion 15.1627/16 < 1, so unscaled)
+    expect(f.result.jump!.coefficient).toBeCloseTo(0.24296287, 6);
+    expect(f.result.jump!.se).toBeCloseTo(0.10808949972263213, 6);
+    expect(f.result.dispersion!).toBeCloseTo(15.162676656290147 / 16, 8);
+    expect(f.result.lrt!.df).toBe(2);
+    expect(f.statement).toContain("level multiplied by");
   });
 });
 

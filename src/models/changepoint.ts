@@ -28,7 +28,9 @@ export interface ChangepointEvent {
 }
 
 export interface ChangepointOptions {
-  /** minimum number of points on each side of the break (points at the break count on both sides); default 3 */
+  /** hinge (default): continuous change in growth; jump: change in growth and a level step after the break */
+  model?: ChangepointModel;
+  /** minimum number of points on each side of the break (hinge: a point at the break counts on both sides); default 3 */
   minSegment?: number;
   /** candidate breaks: default every observed x with enough points on each side; with `step`, a grid */
   candidates?: number[];
@@ -45,6 +47,8 @@ export interface ChangepointOptions {
    */
   xOffset?: number;
   events?: ChangepointEvent[];
+  /** further inputs to record in the provenance (e.g. the events file) */
+  extraInputs?: InputRef[];
 }
 
 export interface SegmentFit {
@@ -85,8 +89,12 @@ export interface ChangepointResult {
   dispersion: number | null;
   /** dispersion used for inference: max(1, dispersion) */
   dispersionUsed: number | null;
+  /** jump model: multiplicative level change at the break, exp(b3), with its Wald interval */
+  jump: { factor: number; low: number; high: number; coefficient: number; se: number } | null;
   lrt: {
     statistic: number;
+    /** parameters added by the break model beyond the break location (1 hinge, 2 jump) */
+    df: number;
     naivePoissonP: number;
     naiveQuasiF: number | null;
     naiveQuasiP: number | null;
@@ -118,22 +126,28 @@ export function decimalYear(date: string): number {
   return y + (t - start) / 86400000 / len;
 }
 
-function design(x: number[], x0: number, tau: number | null): number[][] {
-  return x.map((v) => (tau === null ? [1, v - x0] : [1, v - x0, Math.max(v - tau, 0)]));
+/** hinge: continuous change of slope at tau; jump: change of slope and of level (step at x > tau) */
+export type ChangepointModel = "hinge" | "jump";
+
+function design(x: number[], x0: number, tau: number | null, model: ChangepointModel = "hinge"): number[][] {
+  return x.map((v) =>
+    tau === null ? [1, v - x0] : model === "hinge" ? [1, v - x0, Math.max(v - tau, 0)] : [1, v - x0, Math.max(v - tau, 0), v > tau ? 1 : 0],
+  );
 }
 
-function admissible(x: number[], tau: number, minSegment: number): boolean {
+function admissible(x: number[], tau: number, minSegment: number, model: ChangepointModel = "hinge"): boolean {
   let before = 0;
   let after = 0;
   for (const v of x) {
     if (v <= tau) before++;
-    if (v >= tau) after++;
+    // the hinge model is continuous, so a point at the break belongs to both segments; the jump model's is strict
+    if (model === "hinge" ? v >= tau : v > tau) after++;
   }
   return before >= minSegment && after >= minSegment && tau > x[0]! && tau < x[x.length - 1]!;
 }
 
 /** Candidate breaks for sorted x. */
-export function candidateBreaks(x: number[], opts: { minSegment?: number; step?: number; candidates?: number[] } = {}): number[] {
+export function candidateBreaks(x: number[], opts: { minSegment?: number; step?: number; candidates?: number[]; model?: ChangepointModel } = {}): number[] {
   const minSegment = opts.minSegment ?? 3;
   let cands: number[];
   if (opts.candidates) cands = [...opts.candidates];
@@ -145,7 +159,7 @@ export function candidateBreaks(x: number[], opts: { minSegment?: number; step?:
     const k = Math.floor((hi - lo) / opts.step + 1e-9);
     for (let i = 0; i <= k; i++) cands.push(Math.round((lo + i * opts.step) * 1e9) / 1e9);
   } else cands = [...x];
-  return [...new Set(cands)].sort((a, b) => a - b).filter((t) => admissible(x, t, minSegment));
+  return [...new Set(cands)].sort((a, b) => a - b).filter((t) => admissible(x, t, minSegment, opts.model ?? "hinge"));
 }
 
 interface Profile {
@@ -154,10 +168,10 @@ interface Profile {
   best: { tau: number; fit: PoissonFit } | null;
 }
 
-function profile(x: number[], y: number[], cands: number[]): Profile {
+function profile(x: number[], y: number[], cands: number[], model: ChangepointModel): Profile {
   const x0 = x[0]!;
   const nullFit = fitPoissonGlm(design(x, x0, null), y);
-  const fits = cands.map((tau) => ({ tau, fit: fitPoissonGlm(design(x, x0, tau), y) }));
+  const fits = cands.map((tau) => ({ tau, fit: fitPoissonGlm(design(x, x0, tau, model), y) }));
   let best: Profile["best"] = null;
   for (const f of fits) if (f.fit.converged && (best === null || f.fit.deviance < best.fit.deviance)) best = f;
   return { null: nullFit, fits, best };
@@ -187,6 +201,7 @@ export function changepointFinding(
       throw new OrganAuditError("E_INVALID_VALUE", { detail: `x must be strictly increasing (point ${i + 1})` });
   }
   const minSegment = opts.minSegment ?? 3;
+  const model: ChangepointModel = opts.model ?? "hinge";
   const level = opts.level ?? 0.95;
   const B = opts.bootstrap ?? 999;
   const seed = opts.seed ?? 1;
@@ -194,7 +209,7 @@ export function changepointFinding(
   const events = opts.events ?? [];
   const parameters: Record<string, unknown> = {
     series: series.name,
-    model: "log E[y] = b0 + b1 (x - x0) + b2 (x - tau)+",
+    model: model === "hinge" ? "log E[y] = b0 + b1 (x - x0) + b2 (x - tau)+" : "log E[y] = b0 + b1 (x - x0) + b2 (x - tau)+ + b3 [x > tau]",
     minSegment,
     level,
     bootstrap: B,
@@ -204,7 +219,7 @@ export function changepointFinding(
     events,
   };
   const caveats: Caveat[] = [];
-  const cands = n >= 2 * minSegment - 1 ? candidateBreaks(x, { minSegment, ...(opts.step !== undefined ? { step: opts.step } : {}), ...(opts.candidates ? { candidates: opts.candidates } : {}) }) : [];
+  const cands = n >= 2 * minSegment - 1 ? candidateBreaks(x, { minSegment, model, ...(opts.step !== undefined ? { step: opts.step } : {}), ...(opts.candidates ? { candidates: opts.candidates } : {}) }) : [];
   const empty: ChangepointResult = {
     n,
     status: "insufficient-data",
@@ -216,6 +231,7 @@ export function changepointFinding(
     after: null,
     dispersion: null,
     dispersionUsed: null,
+    jump: null,
     lrt: null,
     events: [],
   };
@@ -228,20 +244,21 @@ export function changepointFinding(
       statement: `The series ${series.name} (${n} points) is too short or too sparse to place a break in its growth rate.`,
       result: empty,
       caveats: [why],
-      inputs: [series.input],
+      inputs: [series.input, ...(opts.extraInputs ?? [])],
       parameters,
       seed: null,
     });
   if (cands.length === 0) return insufficient(caveat("C_CP_TOO_FEW_POINTS", { n, minSegment }));
-  const prof = profile(x, y, cands);
+  const prof = profile(x, y, cands, model);
   if (!prof.best || !prof.null.converged) return insufficient(caveat("C_CP_NO_FIT", {}));
   const best = prof.best;
-  const p = 3;
+  const p = model === "hinge" ? 3 : 4;
   const dfRes = n - p;
   const dispersion = dfRes > 0 ? best.fit.pearsonChi2 / dfRes : null;
   const phi = dispersion === null ? 1 : Math.max(1, dispersion);
   if (dispersion === null) caveats.push(caveat("C_CP_NO_DISPERSION_DF", { n }));
   else if (dispersion > 1) caveats.push(caveat("C_CP_OVERDISPERSED", { phi: round(dispersion, 3) }));
+  // the break adds one parameter to the profile (tau); the jump model's extra level term is profiled too
   const threshold = chisqQuantile(level, 1) * phi;
   const inCi = prof.fits.filter((f) => f.fit.converged && f.fit.deviance - best.fit.deviance <= threshold).map((f) => f.tau);
   const ciLow = Math.min(...inCi);
@@ -260,9 +277,18 @@ export function changepointFinding(
     growth: growth(prof.null.beta[1]!, nullCov[1]![1]! * phi, z),
   };
   const stat = Math.max(0, prof.null.deviance - best.fit.deviance);
-  const naivePoissonP = 1 - chisqCdf(stat, 1);
-  const naiveQuasiF = dfRes > 0 ? stat / phi : null;
-  const naiveQuasiP = naiveQuasiF !== null ? 1 - fCdf(naiveQuasiF, 1, dfRes) : null;
+  const jump =
+    model === "jump"
+      ? (() => {
+          const b3 = best.fit.beta[3]!;
+          const se = Math.sqrt(Math.max(cov[3]![3]! * phi, 0));
+          return { factor: Math.exp(b3), low: Math.exp(b3 - z * se), high: Math.exp(b3 + z * se), coefficient: b3, se };
+        })()
+      : null;
+  const dfBreak = p - 2;
+  const naivePoissonP = 1 - chisqCdf(stat, dfBreak);
+  const naiveQuasiF = dfRes > 0 ? stat / dfBreak / phi : null;
+  const naiveQuasiP = naiveQuasiF !== null ? 1 - fCdf(naiveQuasiF, dfBreak, dfRes) : null;
   // parametric bootstrap under the no-break model, with the break model's dispersion
   let bootstrapP: number | null = null;
   if (B > 0) {
@@ -271,7 +297,7 @@ export function changepointFinding(
     let used = 0;
     for (let b = 0; b < B; b++) {
       const ys = prof.null.fitted.map((mu) => sampleOverdispersedCount(rng, mu, phi));
-      const pb = profile(x, ys, cands);
+      const pb = profile(x, ys, cands, model);
       if (!pb.best || !pb.null.converged) continue;
       used++;
       if (pb.null.deviance - pb.best.fit.deviance >= stat - 1e-9) exceed++;
@@ -299,7 +325,8 @@ export function changepointFinding(
   const statement =
     `The best-fitting break in the growth of ${series.name} is at x = ${fmt(best.tau)} ` +
     `(${Math.round(level * 100)}% profile-likelihood interval ${fmt(ciLow)} to ${fmt(ciHigh)}); ` +
-    `growth ${pct(before.rate)} per unit before and ${pct(after.rate)} after. ` +
+    `growth ${pct(before.rate)} per unit before and ${pct(after.rate)} after` +
+    (jump ? `, with the level multiplied by ${round(jump.factor, 3)} (${Math.round(level * 100)}% CI ${round(jump.low, 3)} to ${round(jump.high, 3)}) after the break. ` : ". ") +
     `The series is ${consistent ? "consistent" : "inconsistent"} with a single constant growth rate ` +
     `(${bootstrapP !== null ? "parametric-bootstrap" : "naive"} p = ${fmtP(pForStatement)}).`;
   const result: ChangepointResult = {
@@ -313,7 +340,8 @@ export function changepointFinding(
     after,
     dispersion,
     dispersionUsed: phi,
-    lrt: { statistic: stat, naivePoissonP, naiveQuasiF, naiveQuasiP, bootstrapP, bootstrapReplicates: B },
+    jump,
+    lrt: { statistic: stat, df: dfBreak, naivePoissonP, naiveQuasiF, naiveQuasiP, bootstrapP, bootstrapReplicates: B },
     events: evs,
   };
   return makeFinding({
@@ -327,7 +355,7 @@ export function changepointFinding(
     interval: { level, low: ciLow, high: ciHigh },
     result,
     caveats,
-    inputs: [series.input],
+    inputs: [series.input, ...(opts.extraInputs ?? [])],
     parameters,
     seed: B > 0 ? seed : null,
   });

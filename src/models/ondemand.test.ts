@@ -7,7 +7,7 @@ const SUN2022 = { A: 28.72, B: 28.17, O: 34.2, AB: 8.91 };
 
 describe("Wilson interval", () => {
   it("METHODS.md C11: p = 0.266, n = 4,331 -> [0.2531, 0.2794] (+-1e-4)", () => {
-    // python: z = norm.ppf(0.975); c = (p + z*z/(2n))/(1 + z*z/n); h = z/(1 + z*z/n)*sqrt(p(1-p)/n + z*z/(4n^2))
+    // python (test/fixtures/models-other/reference/misc_ref.py): z = norm.ppf(0.975); c = (p + z*z/(2n))/(1 + z*z/n); h = z/(1 + z*z/n)*sqrt(p(1-p)/n + z*z/(4n^2))
     //   -> (0.25305195954544496, 0.2793627736680217)
     const ci = wilsonInterval(0.266, 4331);
     expect(Math.abs(ci.low - 0.2531)).toBeLessThan(1e-4);

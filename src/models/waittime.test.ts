@@ -1,7 +1,7 @@
 import { describe, it, expect } from "vitest";
 import {
   organRatePerDay, erlangWait, gammaQuantile, requiredDonorsPerYear, simulateWait, waitTimeFinding,
-  requiredFlowFinding, yearsOfPeriod, officialFlowForPeriod, waitClaimFinding, donorGroupsFor, type WaitClaim,
+  requiredFlowFinding, yearsOfPeriod, littleQueuePositions, officialFlowForPeriod, waitClaimFinding, donorGroupsFor, type WaitClaim,
 } from "./waittime.js";
 import { canonicalJson } from "../core/canonical.js";
 
@@ -20,7 +20,7 @@ describe("closed form", () => {
   });
 
   it("Erlang quantiles match scipy.stats.gamma.ppf", () => {
-    // python: gamma.ppf(0.5, 3) = 2.674060313723559; gamma.ppf(0.9, 3) = 5.322320337834211;
+    // python (test/fixtures/models-other/reference/misc_ref.py): gamma.ppf(0.5, 3) = 2.674060313723559; gamma.ppf(0.9, 3) = 5.322320337834211;
     //         gamma.ppf(0.5, 25) = 24.667468366988416; gamma.ppf(0.5, 1) = ln 2
     expect(gammaQuantile(0.5, 3)).toBeCloseTo(2.674060313723559, 9);
     expect(gammaQuantile(0.9, 3)).toBeCloseTo(5.322320337834211, 9);
@@ -50,6 +50,26 @@ describe("closed form", () => {
     const lam = organRatePerDay({ donorsPerYear: need, frequencies: SUN2022, usable: 0.8, group: "B" });
     expect(erlangWait(lam)!.medianDays).toBeCloseTo(14, 9);
     expect(() => requiredDonorsPerYear({ waitDays: 0, group: "B", frequencies: SUN2022, usable: 0.8 })).toThrow(/wait/);
+  });
+});
+
+describe("Little's law queue positions", () => {
+  it("for a mean wait, the requirement of every group equals the throughput bound V / usable", () => {
+    // L = V W / 365; group g at position L f_g; need_g = (L f_g / W) / (f_g u) x 365 = V / u
+    const { waiting, positions } = littleQueuePositions(647, 14, SUN2022);
+    expect(waiting).toBeCloseTo((647 * 14) / 365, 12);
+    expect(positions.O).toBeCloseTo(waiting * 0.342, 12);
+    const f = requiredFlowFinding({
+      waitDays: 14, statistic: "mean", frequencies: SUN2022, usable: 0.8, organ: "liver", positionByGroup: positions,
+      official: { donorsPerYear: 4080, basis: "t" }, inputs: [input],
+    });
+    for (const g of f.result.groups) if (g.position > 1) expect(g.donorsPerYear).toBeCloseTo(647 / 0.8, 9);
+    // AB: L x 0.0891 = 2.21 > 1 too
+    expect(f.result.groups.every((g) => g.position > 1)).toBe(true);
+    expect(f.caveats.map((c) => c.code)).not.toContain("C_WAIT_SINGLE_RECIPIENT");
+  });
+  it("small centres: positions floor at 1", () => {
+    expect(littleQueuePositions(10, 7, SUN2022).positions.AB).toBe(1);
   });
 });
 

@@ -134,8 +134,10 @@ export function requiredDonorsPerYear(q: {
 }): number {
   checkPositive("wait (days)", q.waitDays);
   checkPositive("usable organs per donor", q.usable);
+  // a real position >= 1 is accepted: an expected number of patients ahead (e.g. from Little's law)
+  // gives a Gamma wait with non-integer shape
   const m = q.position ?? 1;
-  if (!Number.isInteger(m) || m < 1) throw new OrganAuditError("M_WAIT_BAD_PARAM", { detail: `queue position must be an integer >= 1, got ${m}` });
+  if (!Number.isFinite(m) || m < 1) throw new OrganAuditError("M_WAIT_BAD_PARAM", { detail: `queue position must be >= 1, got ${m}` });
   const f = normaliseFrequencies(q.frequencies);
   const share = donorGroupsFor(q.group, q.rule ?? "identical").reduce((s, g) => s + f[g], 0);
   if (!(share > 0)) throw new OrganAuditError("M_WAIT_BAD_PARAM", { detail: `no donors of a group compatible with ${q.group}` });
@@ -399,7 +401,7 @@ export interface RequiredFlowResult {
   waitDays: number;
   statistic: WaitStatistic;
   position: number;
-  groups: { group: AboGroup; frequency: number; donorsPerYear: number; donorsPerDay: number; ratioToOfficial: number | null }[];
+  groups: { group: AboGroup; frequency: number; position: number; donorsPerYear: number; donorsPerDay: number; ratioToOfficial: number | null }[];
   /** the smallest requirement over the reported groups (the most conservative reading) */
   minimum: { group: AboGroup; donorsPerYear: number; ratioToOfficial: number | null };
   official: OfficialFlow;
@@ -416,6 +418,8 @@ export function requiredFlowFinding(q: {
   organ: string;
   rule?: AllocationRule;
   position?: number;
+  /** per-group queue positions (override `position`), e.g. from Little's law */
+  positionByGroup?: Partial<Record<AboGroup, number>>;
   groups?: AboGroup[];
   official: OfficialFlow;
   inputs: InputRef[];
@@ -431,29 +435,30 @@ export function requiredFlowFinding(q: {
   const statistic = q.statistic ?? "median";
   const f = normaliseFrequencies(q.frequencies);
   const off = q.official.donorsPerYear;
+  const posOf = (g: AboGroup): number => q.positionByGroup?.[g] ?? position;
   const groups = (q.groups ?? [...ABO_GROUPS]).map((g) => {
-    const need = requiredDonorsPerYear({ waitDays: q.waitDays, statistic, group: g, frequencies: f, usable: q.usable, position, rule });
-    return { group: g, frequency: f[g], donorsPerYear: need, donorsPerDay: need / 365, ratioToOfficial: off !== null && off > 0 ? need / off : null };
+    const need = requiredDonorsPerYear({ waitDays: q.waitDays, statistic, group: g, frequencies: f, usable: q.usable, position: posOf(g), rule });
+    return { group: g, frequency: f[g], position: posOf(g), donorsPerYear: need, donorsPerDay: need / 365, ratioToOfficial: off !== null && off > 0 ? need / off : null };
   });
   const min = groups.reduce((a, b) => (b.donorsPerYear < a.donorsPerYear ? b : a));
   const shortEnd = (d: number): NonNullable<RequiredFlowResult["shortEnd"]> => {
     const need = Math.min(
-      ...groups.map((g) => requiredDonorsPerYear({ waitDays: d, statistic, group: g.group, frequencies: f, usable: q.usable, position, rule })),
+      ...groups.map((g) => requiredDonorsPerYear({ waitDays: d, statistic, group: g.group, frequencies: f, usable: q.usable, position: g.position, rule })),
     );
     return { waitDays: d, minimumDonorsPerYear: need, ratioToOfficial: off !== null && off > 0 ? need / off : null };
   };
   const caveats: Caveat[] = [caveat("C_WAIT_POISSON", {}), caveat("C_WAIT_ABO_POPULATION", {})];
-  if (position === 1) caveats.push(caveat("C_WAIT_SINGLE_RECIPIENT", {}));
+  if (groups.every((g) => g.position === 1)) caveats.push(caveat("C_WAIT_SINGLE_RECIPIENT", {}));
   caveats.push(...(q.extraCaveats ?? []));
   let comparison: string;
   if (off !== null && off > 0) {
     const r = min.donorsPerYear / off;
-    comparison = `that is ${fmtNum(r)} times the official flow of ${fmtNum(off)} donors a year (${q.official.basis}), so under this model the claim is ${r > 1 ? "inconsistent" : "consistent"} with the official flow`;
+    comparison = `that is ${fmtNum(r)} times the official flow of ${fmtNum(off)} donors a year (${q.official.basis}), so under this model the wait is ${r > 1 ? "inconsistent" : "consistent"} with the official flow`;
   } else if (q.official.predatesVoluntarySystem) {
     comparison = `the official voluntary donor flow for that period was about zero (${q.official.basis}), so no ratio is computed`;
   } else comparison = `no official donor figure is available for comparison (${q.official.basis})`;
   const statement =
-    `A ${statistic} wait of ${fmtDays(q.waitDays)} for a ${q.organ} (queue position ${position}, ${rule} ABO allocation, ${fmtNum(q.usable)} usable per donor) ` +
+    `A ${statistic} wait of ${fmtDays(q.waitDays)} for a ${q.organ} (queue position ${q.positionByGroup ? groups.map((g) => `${g.group} ${fmtNum(g.position)}`).join(", ") : position}, ${rule} ABO allocation, ${fmtNum(q.usable)} usable per donor) ` +
     `needs at least ${fmtNum(min.donorsPerYear)} deceased donors a year (${fmtNum(min.donorsPerYear / 365)} a day; group ${min.group}, the least demanding); ${comparison}.`;
   const hasRatio = off !== null && off > 0;
   return makeFinding({
@@ -474,7 +479,10 @@ export function requiredFlowFinding(q: {
     },
     caveats,
     inputs: q.inputs,
-    parameters: { waitDays: q.waitDays, statistic, frequencies: f, usable: q.usable, organ: q.organ, rule, position, official: q.official, ...(q.extraParameters ?? {}) },
+    parameters: {
+      waitDays: q.waitDays, statistic, frequencies: f, usable: q.usable, organ: q.organ, rule, position,
+      ...(q.positionByGroup ? { positionByGroup: q.positionByGroup } : {}), official: q.official, ...(q.extraParameters ?? {}),
+    },
   });
 }
 
@@ -491,14 +499,19 @@ export function fmtDays(d: number): string {
 }
 
 /**
- * Queue position implied by Little's law for a centre doing `annualVolume` transplants a year with an
- * average wait of `waitDays`: about V x W / 365 patients are waiting, so a new patient joins behind
- * them (position = that number rounded, at least 1).
+ * Expected queue positions from Little's law for a centre doing `annualVolume` transplants a year
+ * with an average wait of `waitDays`: about L = V x W / 365 patients are waiting. Under identical-group
+ * allocation a patient of group g waits only behind patients of group g, about L x f_g of them (patients'
+ * ABO mix taken as the population's), so its expected position is max(1, L x f_g); not rounded, the wait
+ * is then Gamma with that shape. Only defined for identical allocation.
  */
-export function littleQueuePosition(annualVolume: number, waitDays: number): number {
+export function littleQueuePositions(annualVolume: number, waitDays: number, frequencies: AboFrequencies): { waiting: number; positions: Record<AboGroup, number> } {
   checkPositive("annual volume", annualVolume, true);
   checkPositive("wait (days)", waitDays);
-  return Math.max(1, Math.round((annualVolume * waitDays) / 365));
+  const f = normaliseFrequencies(frequencies);
+  const L = (annualVolume * waitDays) / 365;
+  const pos = (g: AboGroup): number => Math.max(1, L * f[g]);
+  return { waiting: L, positions: { A: pos("A"), B: pos("B"), O: pos("O"), AB: pos("AB") } };
 }
 
 // --------------------------------------------------------------------------------------------

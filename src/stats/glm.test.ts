@@ -2,7 +2,7 @@ import { describe, it, expect } from "vitest";
 import { fitPoissonGlm, poissonUnitDeviance, samplePoisson, sampleGamma, sampleOverdispersedCount } from "./glm.js";
 import { createRng } from "./rng.js";
 
-// Reference values: numpy/scipy, computed once with /tmp/hm2ref/glm_ref.py (scipy.optimize BFGS on the
+// Reference values: numpy/scipy, computed once with test/fixtures/models-other/reference/glm_ref.py (scipy.optimize BFGS on the
 // Poisson log-likelihood, polished by Newton steps with numpy.linalg.solve):
 //   x = np.arange(1998, 2005); y = [9, 24, 78, 129, 272, 289, 800]
 //   X0 = column_stack([ones, x - 1998]); X1 = column_stack([ones, x - 1998, maximum(x - 2000, 0)])

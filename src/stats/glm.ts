@@ -1,4 +1,3 @@
-import { Matrix, inverse } from "ml-matrix";
 import gammaln from "@stdlib/math-base-special-gammaln";
 import type { Rng } from "./rng.js";
 
@@ -29,6 +28,44 @@ export interface IrlsOptions {
   maxIter?: number;
   /** relative change in deviance below which IRLS stops (R uses 1e-8; we default tighter) */
   tol?: number;
+}
+
+/**
+ * Inverse of a small symmetric positive-definite matrix by Cholesky decomposition; null when the
+ * matrix is not numerically positive definite (singular design, separation).
+ */
+export function spdInverse(A: number[][]): number[][] | null {
+  const p = A.length;
+  const L = Array.from({ length: p }, () => new Array<number>(p).fill(0));
+  for (let i = 0; i < p; i++) {
+    for (let j = 0; j <= i; j++) {
+      let sum = A[i]![j]!;
+      for (let k = 0; k < j; k++) sum -= L[i]![k]! * L[j]![k]!;
+      if (i === j) {
+        if (!(sum > 1e-300) || !Number.isFinite(sum)) return null;
+        L[i]![i] = Math.sqrt(sum);
+      } else L[i]![j] = sum / L[j]![j]!;
+    }
+  }
+  // inverse of L (lower triangular), then A^-1 = L^-T L^-1
+  const Li = Array.from({ length: p }, () => new Array<number>(p).fill(0));
+  for (let i = 0; i < p; i++) {
+    Li[i]![i] = 1 / L[i]![i]!;
+    for (let j = 0; j < i; j++) {
+      let sum = 0;
+      for (let k = j; k < i; k++) sum -= L[i]![k]! * Li[k]![j]!;
+      Li[i]![j] = sum / L[i]![i]!;
+    }
+  }
+  const inv = Array.from({ length: p }, () => new Array<number>(p).fill(0));
+  for (let i = 0; i < p; i++)
+    for (let j = 0; j <= i; j++) {
+      let sum = 0;
+      for (let k = i; k < p; k++) sum += Li[k]![i]! * Li[k]![j]!;
+      inv[i]![j] = sum;
+      inv[j]![i] = sum;
+    }
+  return inv.every((r) => r.every((v) => Number.isFinite(v))) ? inv : null;
 }
 
 /** Poisson deviance contribution of one observation (y = 0 handled: 2 mu). */
@@ -72,13 +109,8 @@ export function fitPoissonGlm(X: number[][], y: number[], opts: IrlsOptions = {}
       }
     }
     for (let a = 0; a < p; a++) for (let b = a + 1; b < p; b++) xtwx[a]![b] = xtwx[b]![a]!;
-    let inv: number[][];
-    try {
-      inv = inverse(new Matrix(xtwx)).to2DArray();
-    } catch {
-      break;
-    }
-    if (inv.some((r) => r.some((v) => !Number.isFinite(v)))) break;
+    const inv = spdInverse(xtwx);
+    if (inv === null) break;
     beta = inv.map((r) => r.reduce((s, v, j) => s + v * xtwz[j]!, 0));
     cov = inv;
     eta = X.map((r) => r.reduce((s, v, j) => s + v * beta[j]!, 0));
@@ -98,12 +130,8 @@ export function fitPoissonGlm(X: number[][], y: number[], opts: IrlsOptions = {}
     const row = X[i]!;
     for (let a = 0; a < p; a++) for (let b = 0; b < p; b++) fisher[a]![b]! += row[a]! * mu[i]! * row[b]!;
   }
-  try {
-    const inv = inverse(new Matrix(fisher)).to2DArray();
-    if (inv.every((r) => r.every((v) => Number.isFinite(v)))) cov = inv;
-  } catch {
-    /* keep the last good covariance */
-  }
+  const finalInv = spdInverse(fisher);
+  if (finalInv !== null) cov = finalInv;
   let logLik = 0;
   let pearson = 0;
   for (let i = 0; i < n; i++) {
