@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { OrganAuditError } from "../core/errors.js";
 import type { Caveat, Finding } from "../core/finding.js";
 import { columnIndex, parseNumberCell, readCsvFile, readSeriesCsv } from "../data/user-csv.js";
+import { resolvePeers, resolveSeries } from "./series-input.js";
 import { dispersionFinding } from "../forensics/dispersion.js";
 import { fitFinding, fmt } from "../forensics/fit.js";
 import { MODEL_NAMES, parseModelName, type ModelSpec } from "../forensics/models.js";
@@ -14,7 +15,13 @@ import type { CliContext } from "./main.js";
 
 /** Options shared by the four formula-fit subcommands. */
 interface CommonOpts {
-  csv: string;
+  csv?: string;
+  table?: string;
+  measure?: string;
+  geography?: string;
+  body?: string;
+  key?: string;
+  dataDir?: string;
   x: string;
   y: string;
   model: string;
@@ -28,6 +35,8 @@ interface CommonOpts {
 
 interface PeerOpts {
   peers?: string;
+  peerTable?: string;
+  peerMeasure?: string;
   peerKey?: string;
   peerX?: string;
   peerY?: string;
@@ -53,7 +62,13 @@ function collect(v: string, prev: string[] = []): string[] {
 
 function withCommon(cmd: Command): Command {
   return cmd
-    .requiredOption("--csv <file>", "CSV file with the series")
+    .option("--csv <file>", "CSV file with the series (or use --table)")
+    .option("--table <table>", "a table of the shipped data package instead of --csv (e.g. china_deceased_donors)")
+    .option("--measure <m>", "measure of --table (e.g. deceased_donors)")
+    .option("--geography <g>", "geography of --table (e.g. China)")
+    .option("--body <b>", "reporting body of --table")
+    .option("--key <k>", "key of a wide --table (e.g. a country)")
+    .option("--data-dir <dir>", "data package directory (default: the shipped package)")
     .option("--x <column>", "x column (e.g. year)", "year")
     .option("--y <column>", "y column (e.g. deceased donors)", "value")
     .option("--model <name>", `model: ${MODEL_NAMES.join("|")} (quadratic = general quadratic)`, "quadratic")
@@ -66,9 +81,10 @@ function withCommon(cmd: Command): Command {
 }
 
 function withPeers(cmd: Command, required: boolean): Command {
-  const c = required
-    ? cmd.requiredOption("--peers <file>", "long CSV of peer series (key, x, y columns)")
-    : cmd.option("--peers <file>", "long CSV of peer series (key, x, y columns)");
+  const c = cmd
+    .option("--peers <file>", `long CSV of peer series (key, x, y columns)${required ? "; or use --peer-table" : ""}`)
+    .option("--peer-table <table>", "peers from a wide table of the data package (e.g. international_deceased_donors)")
+    .option("--peer-measure <m>", "value column of --peer-table", "deceased_donors_actual");
   return c
     .option("--peer-key <column>", "key column of the peers file (e.g. country)", "country")
     .option("--peer-x <column>", "x column of the peers file (default: --x)")
@@ -85,12 +101,35 @@ function specOf(o: CommonOpts): ModelSpec {
 }
 
 function readTarget(o: CommonOpts): Series {
+  if (!o.csv) {
+    if (!o.table) throw new OrganAuditError("E_USAGE", { detail: "name a series: --csv FILE (with --x, --y) or --table T --measure M" });
+    const s = resolveSeries({
+      table: o.table,
+      ...(o.measure !== undefined ? { measure: o.measure } : {}),
+      ...(o.geography !== undefined ? { geography: o.geography } : {}),
+      ...(o.body !== undefined ? { body: o.body } : {}),
+      ...(o.key !== undefined ? { key: o.key } : {}),
+      ...(o.dataDir !== undefined ? { dataDir: o.dataDir } : {}),
+    });
+    return { ...s, name: o.name ?? s.name };
+  }
   const s = readSeriesCsv(o.csv, { x: o.x, y: o.y });
   return { name: o.name ?? basename(o.csv), x: s.x, y: s.y, input: s.input };
 }
 
 /** Read a long peers CSV into rows and build a PeerSet (conflicting duplicates reported, not fatal). */
 function readPeers(o: CommonOpts & PeerOpts): { peers: PeerSet; caveats: Caveat[] } | null {
+  if (!o.peers && o.peerTable) {
+    const p = resolvePeers({
+      peerTable: o.peerTable,
+      ...(o.peerMeasure ? { peerMeasure: o.peerMeasure } : {}),
+      ...(o.dataDir ? { dataDir: o.dataDir } : {}),
+      ...(o.from !== undefined ? { from: String(o.from) } : {}),
+      ...(o.to !== undefined ? { to: String(o.to) } : {}),
+      exclude: o.exclude ?? [],
+    });
+    return p ? { peers: p, caveats: [] } : null;
+  }
   if (!o.peers) return null;
   const file = o.peers;
   const { table, sha256 } = readCsvFile(file);
@@ -257,7 +296,8 @@ export function register(program: Command, ctx: CliContext): void {
         throw new OrganAuditError("E_USAGE", { detail: `--match must be years or length, got "${o.match}"` });
       if (o.metric !== "1-r2" && o.metric !== "cv")
         throw new OrganAuditError("E_USAGE", { detail: `--metric must be 1-r2 or cv, got "${o.metric}"` });
-      const p = readPeers(o)!;
+      const p = readPeers(o);
+      if (!p) throw new OrganAuditError("E_USAGE", { detail: "peers needs --peers FILE or --peer-table TABLE" });
       const f = addCaveats(
         peerBenchmarkFinding(readTarget(o), p.peers, specOf(o), {
           cumulative: o.cumulative ?? false,

@@ -157,6 +157,21 @@ const catalogue = {
     `${a.failed} of ${a.sims} simulated series could not be refitted; they were dropped from the Monte Carlo count`,
   C_DISP_CHI2_APPROX: () =>
     `the chi-square p-value is a large-count approximation; the Monte Carlo p-value (refitting each simulated series) decides the verdict`,
+  C_PEER_PARAMETRIC: (a: { n: number; metric: string }) =>
+    `the p-value treats the ${a.n} peers' log10(${a.metric}) as a normal sample and gives the lower-tail probability of the target as a new draw (Student t prediction distribution, df = ${a.n - 1}); it assumes the target, if genuine, comes from the same population as the peers`,
+  C_PEER_RANK_P: (a: { n: number; p: string; floor: string }) =>
+    `the exact rank p-value (no distributional assumption) is ${a.p}; with ${a.n} peers the exact rank test cannot go below 1/(n+1) = ${a.floor}, so it is reported but the parametric p-value decides`,
+  C_PEER_SKEWED: (a: { skewness: string }) =>
+    `the peers' log10 values are skewed (sample skewness ${a.skewness}): the normal model behind the parametric p-value fits them poorly, so read the p-value as approximate`,
+  C_PEER_ZERO_EXCLUDED: (a: { n: number }) =>
+    `${a.n} peer value(s) are exactly 0 (an exact fit or prediction) and have no logarithm; they were left out of the parametric sample`,
+  C_PEER_TAIL_UNAVAILABLE: (a: { n: number; min: number }) =>
+    `the parametric peer test needs at least ${a.min} peers with positive, varying values (found ${a.n} positive)`,
+  C_PEER_NEGATIVE: (a: { name: string }) =>
+    `${a.name} has negative values: a count series cannot be negative, so its regularity is not compared`,
+  C_DISP_NEGATIVE: () => `the series has negative values: counting noise (Poisson, negative binomial) is undefined for it`,
+  C_DISP_LINEARISED: () =>
+    `the model is nonlinear: each simulated series is refitted by one linearised (Gauss-Newton) step from the observed fit, a first-order approximation of a full refit`,
 
   // --- models (M_*) ---
   // models: organ-source accounting (M_ACC_*, C_ACC_*)
@@ -296,6 +311,7 @@ const catalogue = {
     `no Chromium at ${a.path}: screenshot/PDF were not made (the WARC and text were stored); install Debian's chromium`,
   EV_SEARCH_EMPTY_QUERY: () => `the search query is empty`,
   EV_SEARCH_BAD_FILTER: (a: { filter: string; value: string }) => `invalid search filter ${a.filter}: "${a.value}"`,
+  EV_SEARCH_NO_INDEX: (a: { dir: string }) => `the archive in ${a.dir} has no search index; run "organ-audit evidence reindex --archive ${a.dir}"`,
   // --- evidence: claims, entities, timeline, case files (EV_CLAIM_*, EV_CASE_*, C_EV_CLAIM_*) ---
   EV_CLAIM_NOT_FOUND: (a: { id: string }) => `no claim with id "${a.id}" in the archive (list them with "organ-audit evidence claims")`,
   EV_CLAIM_EXISTS: (a: { id: string }) => `a claim with id "${a.id}" already exists`,
@@ -308,6 +324,8 @@ const catalogue = {
     `findings file is invalid: ${a.detail} (expected the JSON written by "organ-audit audit --json" or --out)`,
   EV_ENTITY_EXISTS: (a: { id: string }) => `an entity with id "${a.id}" already exists`,
   EV_ENTITY_NOT_FOUND: (a: { id: string }) => `no entity with id "${a.id}" in the archive`,
+  EV_ENTITY_PERSON_ROLE: () =>
+    `a person entity is stored in clear, so it is only for public officials and published authors: state the public role (--public-role); witness identities belong in the sealed sensitive fields of an item (evidence add --sensitive)`,
   EV_EVENT_NOT_FOUND: (a: { id: string }) => `no timeline event with id "${a.id}" in the archive`,
   EV_CASE_INVALID: (a: { detail: string }) => `case file is invalid: ${a.detail}; nothing was loaded`,
   EV_CASE_UNKNOWN_REF: (a: { what: string; id: string; table: string }) =>

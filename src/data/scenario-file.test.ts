@@ -3,6 +3,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { OrganAuditError } from "../core/errors.js";
 import { sha256Hex } from "../core/hash.js";
+import { runAccounting } from "../models/accounting.js";
+import { tornado } from "../models/sensitivity.js";
 import { allSpecs, ASSUMPTION, scenarioJsonSchema } from "../models/scenario.js";
 import { parseCsvText } from "./csv.js";
 import { findJsonSyntaxError, lineColumnAt, loadScenarioFile, parseScenarioJson } from "./scenario-file.js";
@@ -109,5 +111,35 @@ describe("shipped scenarios", () => {
   it("the published JSON Schema is the one generated from the zod schema", () => {
     const published = JSON.parse(readFileSync("schemas/scenario.schema.json", "utf8")) as unknown;
     expect(published).toEqual(scenarioJsonSchema());
+  });
+  it("official scenario, end to end: fixed years reproduce the hand-computed identity", () => {
+    // python3: 10000 - 12000*1*3.76 - 0 - 650                               -> -35770.0  (2000)
+    //          13263 - 4080*round(11620/4080, 4) - 2203                       -> -559.84   (2016; shareUsed 0 from 2015)
+    //          17949 - 5222*round((9399+4954+557+513)/5222, 4) - 2512         -> 13.823    (2020)
+    const { result } = runAccounting(loadScenarioFile("scenarios/official.json").scenario, { draws: 50, seed: 1 });
+    const at = (y: number): number => result.years.find((r) => r.year === y)!.unexplained.p50;
+    expect(at(2000)).toBeCloseTo(-35770, 9);
+    expect(at(2016)).toBeCloseTo(-559.84, 9);
+    expect(at(2020)).toBeCloseTo(13.823, 9);
+    // 2017 is the only uncertain year: transplants U(15000, 16000)
+    const y2017 = result.years.find((r) => r.year === 2017)!.unexplained;
+    expect(y2017.p95 - y2017.p05).toBeGreaterThan(0);
+    expect(y2017.p95 - y2017.p05).toBeLessThan(1000);
+  });
+  it("independent scenario: the KGM volume range dominates the tornado, with the hand-computed swing", () => {
+    // kgmVolume is one shared U(60000, 100000) draw for 2006-2016 (11 years):
+    // swing = (q95 − q05)·11 = (98,000 − 62,000)·11 = 396,000
+    const t = tornado(loadScenarioFile("scenarios/independent.json").scenario);
+    expect(t.bars[0]!.factor).toBe("shared:kgmVolume");
+    expect(t.bars[0]!.swing).toBeCloseTo(396000, 6);
+    expect(t.bars.map((b) => b.factor).sort()).toEqual(
+      [
+        "shared:earlyVolume",
+        "shared:executionsLevel",
+        "shared:kgmVolume",
+        "shared:organsPerExecuted",
+        "shared:shareUsed",
+      ].sort(),
+    );
   });
 });

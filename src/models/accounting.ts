@@ -28,9 +28,12 @@ import {
  *
  *   unexplained = transplants − executions·shareUsed·organsPerExecuted − voluntaryDonors·organsPerDonor − livingDonorTransplants
  *
- * Memory is bounded: the engine walks the years in order and keeps one Float64Array of `draws`
- * values per input of the current year, plus the running cumulative sums; per-year quantiles are
- * taken by selection on those arrays.
+ * Memory is bounded and independent of the number of years: the engine walks the years in order
+ * and, within a year, the draws in blocks of 8,192 (the inputs' buffers stay in cache); it keeps
+ * full-length Float64Arrays only for the year's unexplained values and share explained (and, with
+ * detail "full", transplants and explained), the cumulative sums, and the normal scores of shared
+ * draws and year-correlation chains. Quantiles come from those typed arrays by a bucket histogram
+ * plus selection (quantiles.ts), never from arrays of objects.
  *
  * Random streams: every uncertain input draws from its own stream
  * `createRng(mixSeed(seedOf(factor), label))`, where the label is fixed by the input's position
@@ -205,7 +208,8 @@ function finiteSummary(sm: Summary, what: string): Summary {
 
 /**
  * The identity for one year, draw by draw: X = E·S·O + D·P + L, U = T − X; adds to the cumulative
- * sums; writes X/T into R for draws with T > 0. Returns [draws with U ≤ 0, number of ratios].
+ * sums; writes X/T into R (from index mStart) for draws with T > 0. Works on one block of draws.
+ * Returns [draws with U ≤ 0, index after the last ratio written].
  */
 function combineYear(
   T: Float64Array,
@@ -218,13 +222,14 @@ function combineYear(
   X: Float64Array,
   U: Float64Array,
   R: Float64Array,
+  mStart: number,
   cumT: Float64Array,
   cumX: Float64Array,
   cumU: Float64Array,
 ): [number, number] {
   const n = T.length;
   let covered = 0;
-  let m = 0;
+  let m = mStart;
   for (let i = 0; i < n; i++) {
     const t = T[i]!;
     const x = E[i]! * S[i]! * O[i]! + D[i]! * P[i]! + L[i]!;
@@ -249,46 +254,60 @@ function ar1Step(z: Float64Array, rho: number, rng: Rng): void {
   for (let i = 0; i < z.length; i++) z[i] = rho * z[i]! + b * normalDraw(rng);
 }
 
+/** Draws are processed in blocks of this size so that the per-input buffers stay in cache. */
+const BLOCK = 8192;
+
+/** Per-year state of one planned input: fills `out` with the draws off..off+out.length. */
+type InputFiller = (off: number, out: Float64Array) => void;
+
 /** Run the Monte Carlo accounting model. */
 export function runAccounting(s: Scenario, opts: EngineOptions): EngineOutput {
   checkDraws(opts.draws);
   const n = opts.draws;
+  const B = Math.min(n, BLOCK);
   const seedOf = opts.factorSeed ?? (() => opts.seed);
   const { sharedIdx, chainIdx } = indexNames(s);
   const stream = (factor: string, label: number): Rng => createRng(mixSeed(seedOf(factor), label));
+  const full = (opts.detail ?? "full") === "full";
 
   // shared draws: the normal scores and, when a member needs them, their uniforms Φ(z), computed once
   const sharedZ = new Map<string, { z: Float64Array; u: Float64Array | null }>();
+  // year-correlation chains: the current normal scores of every draw
   const chainZ = new Map<string, { z: Float64Array; yearIndex: number }>();
-  const chainU = new Float64Array(n);
+  const chainUB = new Float64Array(B);
 
-  const T = new Float64Array(n);
-  const X = new Float64Array(n);
+  // block buffers
+  const tB = new Float64Array(B);
+  const oB = new Float64Array(B);
+  const xB = new Float64Array(B);
+  const vB: Record<Exclude<Variable, "transplants">, Float64Array> = {
+    executions: new Float64Array(B),
+    shareUsed: new Float64Array(B),
+    organsPerExecuted: new Float64Array(B),
+    voluntaryDonors: new Float64Array(B),
+    organsPerDonor: new Float64Array(B),
+    livingDonorTransplants: new Float64Array(B),
+  };
+  // full-length arrays
   const U = new Float64Array(n);
   const R = new Float64Array(n);
-  const buf: Record<Exclude<Variable, "transplants">, Float64Array> = {
-    executions: new Float64Array(n),
-    shareUsed: new Float64Array(n),
-    organsPerExecuted: new Float64Array(n),
-    voluntaryDonors: new Float64Array(n),
-    organsPerDonor: new Float64Array(n),
-    livingDonorTransplants: new Float64Array(n),
-  };
-  const organBuf = new Float64Array(n);
+  const T = full ? new Float64Array(n) : null;
+  const X = full ? new Float64Array(n) : null;
+  const organFull = new Map<string, Float64Array>();
   const cumT = new Float64Array(n);
   const cumX = new Float64Array(n);
   const cumU = new Float64Array(n);
   const factorSums = new Map<string, Float64Array>();
 
-  const draw = (p: PlannedInput, yearIndex: number, out: Float64Array): void => {
+  const fillerOf = (p: PlannedInput, yearIndex: number): InputFiller => {
     const d = p.driver;
     switch (d.type) {
       case "fixed":
-        out.fill(d.value);
-        return;
-      case "independent":
-        sampleInto(p.dist, stream(p.factor, d.label), out);
-        return;
+        return (_off, out) => out.fill(d.value);
+      case "independent": {
+        const rng = stream(p.factor, d.label);
+        return (_off, out) => sampleInto(p.dist, rng, out);
+      }
       case "shared": {
         let g = sharedZ.get(d.group);
         if (!g) {
@@ -301,73 +320,106 @@ export function runAccounting(s: Scenario, opts: EngineOptions): EngineOutput {
           g.u = new Float64Array(n);
           scoresToUniforms(g.z, g.u);
         }
-        fromScores(p.dist, g.z, g.u, out);
-        return;
+        const { z, u } = g;
+        return (off, out) =>
+          fromScores(p.dist, z.subarray(off, off + out.length), u ? u.subarray(off, off + out.length) : null, out);
       }
       case "chain": {
         const rng = stream(p.factor, d.label);
         const prev = chainZ.get(d.chain);
-        let z: Float64Array;
-        if (prev && prev.yearIndex === yearIndex - 1) {
-          z = prev.z;
-          ar1Step(z, d.rho, rng);
-        } else {
-          z = prev?.z ?? new Float64Array(n);
-          fillNormals(rng, z);
-        }
+        const cont = prev !== undefined && prev.yearIndex === yearIndex - 1;
+        const z = prev?.z ?? new Float64Array(n);
         chainZ.set(d.chain, { z, yearIndex });
         const need = needsUniforms(p.dist);
-        if (need) scoresToUniforms(z, chainU);
-        fromScores(p.dist, z, need ? chainU : null, out);
-        return;
+        return (off, out) => {
+          const zv = z.subarray(off, off + out.length);
+          if (cont) ar1Step(zv, d.rho, rng);
+          else fillNormals(rng, zv);
+          const uv = need ? chainUB.subarray(0, out.length) : null;
+          if (uv) scoresToUniforms(zv, uv);
+          fromScores(p.dist, zv, uv, out);
+        };
       }
     }
   };
-  const keepFactor = (factor: string, values: Float64Array): void => {
+  const keepFactor = (factor: string, off: number, values: Float64Array): void => {
     if (!opts.keep) return;
     let acc = factorSums.get(factor);
     if (!acc) {
       acc = new Float64Array(n);
       factorSums.set(factor, acc);
     }
-    addInto(acc, values);
+    addInto(acc.subarray(off, off + values.length), values);
   };
+  const meanOnly = (sum: number, what: string): MeanOnly => finiteSummary({ mean: sum / n } as Summary, what);
 
-  const full = (opts.detail ?? "full") === "full";
-  const summarize = (a: Float64Array, what: string): Summary | MeanOnly => {
-    if (full) return finiteSummary(summarizeInPlace(a), what);
-    let sum = 0;
-    for (let i = 0; i < n; i++) sum += a[i]!;
-    return finiteSummary({ mean: sum / n } as Summary, what);
-  };
   const years: YearResult[] = [];
   s.years.forEach((y, yi) => {
     const plan = planYear(s, yi, sharedIdx, chainIdx);
-    T.fill(0);
-    let byOrgan: Record<string, Summary> | undefined;
-    const organInputs = plan.filter((p) => p.variable === "transplants");
-    for (const p of organInputs) {
-      draw(p, yi, organBuf);
-      keepFactor(p.factor, organBuf);
-      addInto(T, organBuf);
-      if (p.organ !== "all") {
-        byOrgan ??= {};
-        byOrgan[p.organ!] = finiteSummary(summarizeInPlace(organBuf), `transplants.${p.organ}`);
+    const organs = plan.filter((p) => p.variable === "transplants").map((p) => ({ p, fill: fillerOf(p, yi) }));
+    const others = plan.filter((p) => p.variable !== "transplants").map((p) => ({ p, fill: fillerOf(p, yi) }));
+    for (const { p } of organs)
+      if (p.organ !== "all" && !organFull.has(p.organ!)) organFull.set(p.organ!, new Float64Array(n));
+    let covered = 0;
+    let m = 0;
+    let sumT = 0;
+    let sumX = 0;
+    for (let off = 0; off < n; off += B) {
+      const len = Math.min(B, n - off);
+      const tv = tB.subarray(0, len);
+      tv.fill(0);
+      for (const { p, fill } of organs) {
+        const ov = oB.subarray(0, len);
+        fill(off, ov);
+        keepFactor(p.factor, off, ov);
+        addInto(tv, ov);
+        if (p.organ !== "all") organFull.get(p.organ!)!.set(ov, off);
+      }
+      for (const { p, fill } of others) {
+        const v = vB[p.variable as Exclude<Variable, "transplants">].subarray(0, len);
+        fill(off, v);
+        keepFactor(p.factor, off, v);
+      }
+      const xv = xB.subarray(0, len);
+      const end = off + len;
+      const [c, m2] = combineYear(
+        tv,
+        vB.executions.subarray(0, len),
+        vB.shareUsed.subarray(0, len),
+        vB.organsPerExecuted.subarray(0, len),
+        vB.voluntaryDonors.subarray(0, len),
+        vB.organsPerDonor.subarray(0, len),
+        vB.livingDonorTransplants.subarray(0, len),
+        xv,
+        U.subarray(off, end),
+        R,
+        m,
+        cumT.subarray(off, end),
+        cumX.subarray(off, end),
+        cumU.subarray(off, end),
+      );
+      covered += c;
+      m = m2;
+      if (T && X) {
+        T.set(tv, off);
+        X.set(xv, off);
+      } else {
+        for (let i = 0; i < len; i++) {
+          sumT += tv[i]!;
+          sumX += xv[i]!;
+        }
       }
     }
-    for (const p of plan) {
-      if (p.variable === "transplants") continue;
-      const out = buf[p.variable];
-      draw(p, yi, out);
-      keepFactor(p.factor, out);
+    let byOrgan: Record<string, Summary> | undefined;
+    for (const { p } of organs) {
+      if (p.organ === "all") continue;
+      byOrgan ??= {};
+      byOrgan[p.organ!] = finiteSummary(summarizeInPlace(organFull.get(p.organ!)!), `transplants.${p.organ}`);
     }
-    const { executions: E, shareUsed: S, organsPerExecuted: O, voluntaryDonors: D, organsPerDonor: P } = buf;
-    const L = buf.livingDonorTransplants;
-    const [covered, m] = combineYear(T, E, S, O, D, P, L, X, U, R, cumT, cumX, cumU);
     const yr: YearResult = {
       year: y.year,
-      transplants: summarize(T, "transplants"),
-      explained: summarize(X, "explained"),
+      transplants: T ? finiteSummary(summarizeInPlace(T), "transplants") : meanOnly(sumT, "transplants"),
+      explained: X ? finiteSummary(summarizeInPlace(X), "explained") : meanOnly(sumX, "explained"),
       unexplained: finiteSummary(summarizeInPlace(U), "unexplained"),
       pCovered: covered / n,
       shareExplained: m > 0 ? finiteSummary(summarizeInPlace(R.subarray(0, m)), "shareExplained") : null,
@@ -376,6 +428,12 @@ export function runAccounting(s: Scenario, opts: EngineOptions): EngineOutput {
     years.push(yr);
   });
 
+  const summarize = (a: Float64Array, what: string): Summary | MeanOnly => {
+    if (full) return finiteSummary(summarizeInPlace(a), what);
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += a[i]!;
+    return meanOnly(sum, what);
+  };
   let covered = 0;
   let m = 0;
   for (let i = 0; i < n; i++) {

@@ -165,4 +165,16 @@ describe("samplers", () => {
     fromNormalScores(logn, z, out);
     expect(out[2]).toBeCloseTo(Math.exp(1.5), 12);
   });
+
+  it("normal scores into normals: exact when truncation is negligible, by inversion otherwise", () => {
+    const z = Float64Array.from([-2, 0, 1.5]);
+    const out = new Float64Array(3);
+    // P(X < 0) = Φ(−10) ≈ 7.6e-24: transformed as mean + sd·z
+    fromNormalScores({ kind: "normal", mean: 5000, sd: 500, lower: 0 }, z, out);
+    expect([...out]).toEqual([4000, 5000, 5750]);
+    // normal(3, 2) truncated at 0 (mass 0.0668): x = F⁻¹(Φ(z)) of the truncated distribution
+    fromNormalScores(tnorm, z, out);
+    [-2, 0, 1.5].forEach((zz, i) => expect(out[i]).toBeCloseTo(distQuantile(tnorm, phi(zz)), 9));
+    expect(out[1]).toBeCloseTo(3.167656973113117, 9); // scipy truncnorm median (see above)
+  });
 });

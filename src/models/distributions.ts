@@ -365,11 +365,17 @@ export function sampleInto(d: Dist, rng: Rng, out: Float64Array): void {
   }
 }
 
+/**
+ * Truncation mass below which a truncated normal is transformed as untruncated (x = mean + sd·z,
+ * clamped at the bound): the two distributions then differ by less than 1e-12 in probability.
+ */
+const NEGLIGIBLE_TRUNCATION = 1e-12;
+
 /** Does transforming scores into d need the uniforms u = Φ(z) (true) or only z (false)? */
 export function needsUniforms(d: Dist): boolean {
   if (isDegenerate(d)) return false;
   if (d.kind === "lognormal") return false;
-  if (d.kind === "normal") return normalLowerMass(d) !== 0;
+  if (d.kind === "normal") return normalLowerMass(d) > NEGLIGIBLE_TRUNCATION;
   return true;
 }
 
@@ -398,8 +404,12 @@ export function fromScores(d: Dist, z: Float64Array, u: Float64Array | null, out
     for (let i = 0; i < n; i++) out[i] = Math.exp(d.mu + d.sigma * z[i]!);
     return;
   }
-  if (d.kind === "normal" && normalLowerMass(d) === 0) {
-    for (let i = 0; i < n; i++) out[i] = d.mean + d.sd * z[i]!;
+  if (d.kind === "normal" && normalLowerMass(d) <= NEGLIGIBLE_TRUNCATION) {
+    const lo = d.lower ?? -Infinity;
+    for (let i = 0; i < n; i++) {
+      const x = d.mean + d.sd * z[i]!;
+      out[i] = x < lo ? lo : x;
+    }
     return;
   }
   if (!u) throw new Error("fromScores: uniforms required for this distribution");

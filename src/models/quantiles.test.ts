@@ -65,3 +65,25 @@ describe("ranks and correlations", () => {
     expect(spearman(Float64Array.from([1, 1, 1]), Float64Array.from([1, 2, 3]))).toBeNull();
   });
 });
+
+describe("histogram order statistics (large samples)", () => {
+  const exactQ7 = (values: Float64Array, p: number): number => {
+    const sorted = Float64Array.from(values).sort();
+    const h = (sorted.length - 1) * p;
+    const k = Math.floor(h);
+    return k + 1 < sorted.length ? sorted[k]! + (h - k) * (sorted[k + 1]! - sorted[k]!) : sorted[k]!;
+  };
+  const ps = [0, 0.05, 0.25, 0.5, 0.75, 0.95, 1];
+  it("heavy tail (lognormal sigma 4), heavy ties and a constant sample give exactly the sorted answer", () => {
+    const rng = createRng(21);
+    const heavy = new Float64Array(50_000);
+    for (let i = 0; i < heavy.length; i++) heavy[i] = Math.exp(4 * rng.normal());
+    const ties = new Float64Array(50_000);
+    for (let i = 0; i < ties.length; i++) ties[i] = rng.int(3) - 1;
+    const constant = new Float64Array(10_000).fill(-2.5);
+    for (const arr of [heavy, ties, constant]) {
+      const got = quantilesInPlace(Float64Array.from(arr), ps);
+      ps.forEach((p, i) => expect(got[i]).toBe(exactQ7(arr, p)));
+    }
+  });
+});

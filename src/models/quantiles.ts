@@ -56,9 +56,10 @@ function swap(a: Float64Array, i: number, j: number): void {
 }
 
 /**
- * Type-7 quantiles of `a` at the given probabilities (any order). Permutes `a` (pass a copy to keep
- * it). Empty input is an error. All needed order statistics (⌊h⌋ and ⌊h⌋ + 1 per probability) are
- * placed by one recursive multi-selection: select the middle index, then recurse into each side.
+ * Type-7 quantiles of `a` at the given probabilities (any order). May permute `a` (pass a copy to
+ * keep it). Empty input is an error. The needed order statistics (⌊h⌋ and ⌊h⌋ + 1 per probability)
+ * come from a bucket histogram for large samples, else from one recursive multi-selection (select
+ * the middle index, then recurse into each side).
  */
 export function quantilesInPlace(a: Float64Array, probs: readonly number[]): number[] {
   const n = a.length;
@@ -71,18 +72,79 @@ export function quantilesInPlace(a: Float64Array, probs: readonly number[]): num
     need.add(k);
     if (h > k && k + 1 < n) need.add(k + 1);
   }
-  multiSelect(
-    a,
-    [...need].sort((x, y) => x - y),
-    0,
-    n - 1,
-  );
+  const ks = [...need].sort((x, y) => x - y);
+  let at: (k: number) => number;
+  if (n >= HISTOGRAM_MIN) {
+    const v = orderStatisticsByHistogram(a, ks);
+    at = (k) => v.get(k)!;
+  } else {
+    multiSelect(a, ks, 0, n - 1);
+    at = (k) => a[k]!;
+  }
   return probs.map((p) => {
     const h = (n - 1) * p;
     const k = Math.floor(h);
-    const lowV = a[k]!;
-    return h > k && k + 1 < n ? lowV + (h - k) * (a[k + 1]! - lowV) : lowV;
+    const lowV = at(k);
+    return h > k && k + 1 < n ? lowV + (h - k) * (at(k + 1) - lowV) : lowV;
   });
+}
+
+const HISTOGRAM_MIN = 4096;
+const BUCKETS = 8192;
+
+/**
+ * Exact order statistics (0-based ranks `ks`, ascending) of a large sample without sorting it and
+ * without moving it: one pass for the range, one to count values per bucket (buckets of equal width
+ * between min and max; the bucket index is monotone in the value), one to copy the values of the
+ * buckets that hold a wanted rank, then selection inside those buckets. Exact for any data; only the
+ * speed depends on how the values spread over the buckets.
+ */
+export function orderStatisticsByHistogram(a: Float64Array, ks: readonly number[]): Map<number, number> {
+  const n = a.length;
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const x = a[i]!;
+    if (x < min) min = x;
+    if (x > max) max = x;
+  }
+  const out = new Map<number, number>();
+  if (!(max > min)) {
+    for (const k of ks) out.set(k, min);
+    return out;
+  }
+  const scale = BUCKETS / (max - min);
+  const last = BUCKETS - 1;
+  const counts = new Uint32Array(BUCKETS);
+  for (let i = 0; i < n; i++) {
+    const b = Math.floor((a[i]! - min) * scale);
+    counts[b > last ? last : b]!++;
+  }
+  // bucket, and rank inside the bucket, of every wanted order statistic
+  const slotOf = new Int32Array(BUCKETS).fill(-1);
+  const targets: { bucket: number; before: number }[] = [];
+  const want: { k: number; slot: number }[] = [];
+  let cum = 0;
+  let b = 0;
+  for (const k of ks) {
+    while (cum + counts[b]! <= k) cum += counts[b++]!;
+    if (slotOf[b] === -1) {
+      slotOf[b] = targets.length;
+      targets.push({ bucket: b, before: cum });
+    }
+    want.push({ k, slot: slotOf[b]! });
+  }
+  const values = targets.map((t) => new Float64Array(counts[t.bucket]!));
+  const filled = new Uint32Array(targets.length);
+  for (let i = 0; i < n; i++) {
+    const x = a[i]!;
+    let bi = Math.floor((x - min) * scale);
+    if (bi > last) bi = last;
+    const slot = slotOf[bi]!;
+    if (slot >= 0) values[slot]![filled[slot]!++] = x;
+  }
+  for (const { k, slot } of want) out.set(k, selectInPlace(values[slot]!, k - targets[slot]!.before));
+  return out;
 }
 
 function multiSelect(a: Float64Array, ks: number[], lo: number, hi: number): void {

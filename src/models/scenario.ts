@@ -107,7 +107,7 @@ export const scenarioSchema = z
       .describe(
         "per variable, correlation rho of the Gaussian copula between consecutive years (AR(1) on normal scores); default 0 = independent years",
       ),
-    years: z.array(yearSpecSchema).min(1).describe("one entry per year, ascending, no gaps"),
+    years: z.array(yearSpecSchema).min(1).max(500).describe("one entry per year, ascending, no gaps (at most 500)"),
   })
   .strict()
   .describe("Organ Audit organ-source accounting scenario");
@@ -336,6 +336,9 @@ export function validateScenario(value: unknown, file?: string): Scenario {
       const organs = Object.keys(byOrgan!).sort();
       if (organs.length === 0) {
         faults.add(`${base}.transplantsByOrgan`, "M_ACC_SCENARIO_INVALID", { detail: "no organ given" });
+      }
+      if (organs.length > 64) {
+        faults.add(`${base}.transplantsByOrgan`, "M_ACC_SCENARIO_INVALID", { detail: "more than 64 organs" });
       }
       for (const organ of organs) {
         const s = checkSpec(

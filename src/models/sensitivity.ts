@@ -165,7 +165,7 @@ export function sensitivityFinding(
   } else {
     statement =
       `For scenario "${s.name}", the cumulative unexplained volume moves most with ${top.factor} ` +
-      `(tornado swing ${Math.round(top.swing)} between its 5% and 95% quantiles, others at medians)` +
+      `(tornado swing ${String(Math.round(top.swing)).replace(/\B(?=(\d{3})+(?!\d))/g, ",")} between its 5% and 95% quantiles, others at medians)` +
       (sobolTop
         ? `; the largest first-order Sobol index is ${sobolTop.factor} (${sobolTop.first!.toFixed(2)} ± ${(2 * sobolTop.firstSE!).toFixed(2)}).`
         : ".") +
