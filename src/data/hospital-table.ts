@@ -1,4 +1,3 @@
-import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { OrganAuditError } from "../core/errors.js";
@@ -15,15 +14,9 @@ import { columnIndex, parseNumberCell, readCsvFile } from "./user-csv.js";
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
-/**
- * Where a shipped table lives: `dir` if given; else the repo's data/ folder if it has the file; else
- * ../shared/data next to the repo (until the curated package replaces it).
- */
+/** Where a shipped table lives: `dir` if given, else the package's own data/ folder. */
 export function resolveDataFile(name: string, dir?: string): string {
-  if (dir !== undefined) return join(dir, name);
-  const own = join(REPO_ROOT, "data", name);
-  if (existsSync(own)) return own;
-  return resolve(REPO_ROOT, "..", "shared", "data", name);
+  return join(dir ?? join(REPO_ROOT, "data"), name);
 }
 
 export const HOSPITAL_CAPACITY_FILE = "china_hospital_capacity.csv";
