@@ -6,6 +6,7 @@ import type { AccountingResult } from "../models/accounting.js";
 import type { ChangepointResult } from "../models/changepoint.js";
 import type { SensitivityResult } from "../models/sensitivity.js";
 import type { RequiredFlowResult } from "../models/waittime.js";
+import type { ReportAudit } from "./types.js";
 
 /**
  * One function per chart: each returns a Vega-Lite spec (plain JSON) with a title, axis titles with
@@ -39,15 +40,31 @@ export const CHART_CONFIG = {
   view: { stroke: "#d0d7de" },
   title: { anchor: "start", fontSize: 13, fontWeight: 600, color: INK, subtitleFontSize: 10, subtitleColor: "#52606d", offset: 8 },
   axis: { labelFontSize: 10, titleFontSize: 11, titleFontWeight: 500, titleColor: INK, labelColor: "#3e4c59", gridColor: "#eef1f4" },
+  // horizontal y-axis titles above the plot: a rotated title longer than the plot is tall would push the plot down
+  axisY: { titleAngle: 0, titleAlign: "left", titleBaseline: "bottom", titleX: 0, titleY: -6 },
   legend: { labelFontSize: 10, titleFontSize: 10, orient: "bottom" },
 };
 
 function base(title: string, source: string, findingIds: string[]): VlSpec {
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    title: { text: title, subtitle: [`Source: ${source}`, `Finding ${findingIds.join(", ")}`] },
+    title: { text: title, subtitle: [...wrapLine(`Source: ${source}`, 100), `Finding ${findingIds.join(", ")}`] },
     config: CHART_CONFIG,
   };
+}
+
+/** Split text at spaces into lines of at most `width` characters (a word longer than that stays whole). */
+export function wrapLine(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let cur = "";
+  for (const w of text.split(" ")) {
+    if (cur && cur.length + 1 + w.length > width) {
+      lines.push(cur);
+      cur = w;
+    } else cur = cur ? `${cur} ${w}` : w;
+  }
+  if (cur) lines.push(cur);
+  return lines;
 }
 
 /** The source line of a finding: its input names (without query fragments) and cited source ids. */
@@ -143,8 +160,9 @@ function digitSpec(f: Finding, title: string, labels: number[], observed: number
   const values = labels.map((d, i) => {
     const p = expected[i]!;
     const half = 1.96 * Math.sqrt((p * (1 - p)) / n);
-    return { digit: d, observed: observed[i]! / n, expected: p, low: Math.max(0, p - half), high: p + half };
+    return { digit: d, observed: observed[i]! / n, expected: p, low: Math.max(0, p - half), high: Math.min(1, p + half) };
   });
+  const top = Math.min(1, Math.ceil(Math.max(...values.map((v) => Math.max(v.high, v.observed))) * 20) / 20);
   const x = { field: "digit", type: "ordinal", title: xTitle, axis: { labelAngle: 0, labelOverlap: true } };
   return {
     ...base(title, sourceLine(f), [f.id]),
@@ -152,7 +170,7 @@ function digitSpec(f: Finding, title: string, labels: number[], observed: number
     height: 200,
     data: { values },
     layer: [
-      { mark: { type: "bar", color: BAND90, opacity: 0.9 }, encoding: { x, y: { field: "observed", type: "quantitative", title: "Share of values (proportion)" } } },
+      { mark: { type: "bar", color: BAND90, opacity: 0.9 }, encoding: { x, y: { field: "observed", type: "quantitative", title: "Share of values (proportion)", scale: { domain: [0, top] } } } },
       { mark: { type: "rule", color: LINE, strokeWidth: 1.5 }, encoding: { x, y: { field: "low", type: "quantitative" }, y2: { field: "high" } } },
       { mark: { type: "tick", color: TARGET, thickness: 2, size: 14 }, encoding: { x, y: { field: "expected", type: "quantitative" } } },
     ],
@@ -208,7 +226,7 @@ export function fanChart(f: Finding<AccountingResult>): ChartSpec {
       height: 230,
       data: { values },
       layer: [
-        { mark: { type: "area", color: BAND90 }, encoding: { x, y: { field: "p05", type: "quantitative", title: yTitle, axis: { format: "~s" } }, y2: { field: "p95" } } },
+        { mark: { type: "area", color: BAND90 }, encoding: { x, y: { field: "p05", type: "quantitative", title: yTitle, axis: { format: ",.0f" } }, y2: { field: "p95" } } },
         { mark: { type: "area", color: BAND50 }, encoding: { x, y: { field: "p25", type: "quantitative" }, y2: { field: "p75" } } },
         { mark: { type: "rule", color: "#7b8794", strokeDash: [4, 3] }, encoding: { y: { datum: 0, type: "quantitative" } } },
         { mark: { type: "line", color: LINE, strokeWidth: 2 }, encoding: { x, y: { field: "p50", type: "quantitative" } } },
@@ -240,7 +258,7 @@ export function tornadoChart(f: Finding<SensitivityResult>, maxBars = 12): Chart
           mark: { type: "bar", height: 14 },
           encoding: {
             y: { field: "factor", type: "nominal", sort: { field: "rank", order: "ascending" }, title: null, axis: { labelLimit: 200 } },
-            x: { field: "from", type: "quantitative", title: "Cumulative unexplained transplants (organs)", axis: { format: "~s" }, scale: { zero: false } },
+            x: { field: "from", type: "quantitative", title: "Cumulative unexplained transplants (organs)", axis: { format: ",.0f" }, scale: { zero: false } },
             x2: { field: "to" },
             color: { field: "end", type: "nominal", scale: { range: [BAND50, TARGET] }, legend: { title: null, labelLimit: 320 } },
           },
@@ -262,7 +280,7 @@ export function waitChart(findings: Finding[]): ChartSpec | null {
   findings.forEach((f, i) => {
     const r = f.result as RequiredFlowResult | null;
     if (!r || typeof r !== "object" || !("minimum" in r)) return;
-    const claim = `${i + 1}. ${f.title.split(":")[0]!.slice(0, 48)}`;
+    const claim = `${i + 1}. ${claimLabel(f.title)}`;
     ids.push(f.id);
     values.push({ claim, kind: "claimed wait", days: r.waitDays, order: i });
     const ratio = r.minimum.ratioToOfficial;
@@ -277,17 +295,26 @@ export function waitChart(findings: Finding[]): ChartSpec | null {
     spec: {
       ...base("Claimed waits against the waits the official donor flow could give", "data/wait_times.csv; data/abo_blood_type_frequencies.csv; data/china_deceased_donors.csv", ids.length > 4 ? [`${ids.length} findings (see the table below)`] : ids),
       width: WIDTH - 200,
-      height: Math.max(80, (values.length / 2 + 1) * 22),
+      height: Math.max(80, new Set(values.map((v) => v.claim)).size * 30),
       data: { values },
       mark: { type: "point", filled: true, size: 70 },
       encoding: {
-        y: { field: "claim", type: "nominal", sort: { field: "order", order: "ascending" }, title: null, axis: { labelLimit: 260 } },
+        y: { field: "claim", type: "nominal", sort: { field: "order", order: "ascending" }, title: null, axis: { labelLimit: 260, labelExpr: "split(datum.label, ' · ')", labelLineHeight: 11 } },
         x: { field: "days", type: "quantitative", scale: { type: "log" }, title: "Wait (days, log scale)", axis: { format: "~g" } },
         color: { field: "kind", type: "nominal", scale: { domain: ["claimed wait", "wait the official flow could give"], range: [TARGET, LINE] }, legend: { title: null, labelLimit: 320 } },
         shape: { field: "kind", type: "nominal", scale: { domain: ["claimed wait", "wait the official flow could give"], range: ["circle", "diamond"] } },
       },
     },
   };
+}
+
+/** "Institution: liver wait 2003-2006 (SRC, line 2)" -> "Institution (shortened) · liver wait 2003-2006". */
+export function claimLabel(title: string): string {
+  const cut = title.indexOf(": ");
+  const who = cut > 0 ? title.slice(0, cut) : title;
+  const what = cut > 0 ? title.slice(cut + 2).replace(/\s*\([^)]*\)\s*$/, "") : "";
+  const short = who.length > 30 ? `${who.slice(0, 29)}…` : who;
+  return what ? `${short} · ${what}` : short;
 }
 
 /** Series with the fitted break (rule) and its profile interval (band). */
@@ -303,7 +330,7 @@ export function changepointChart(f: Finding<ChangepointResult>, series: { x: num
   const logY = series.y.every((v) => v > 0);
   layers.push({
     mark: { type: "line", color: LINE, point: { filled: true, color: LINE } },
-    encoding: { x, y: { field: "y", type: "quantitative", title: `Count per year${logY ? " (log scale)" : ""}`, axis: { format: "~s" }, scale: logY ? { type: "log" } : { zero: true } } },
+    encoding: { x, y: { field: "y", type: "quantitative", title: `Count per year${logY ? " (log scale)" : ""}`, axis: { format: ",.0f" }, scale: logY ? { type: "log" } : { zero: true } } },
   });
   return {
     id: `changepoint-${f.id}`,
@@ -311,4 +338,35 @@ export function changepointChart(f: Finding<ChangepointResult>, series: { x: num
     caption: `Series (points${logY ? ", log scale" : ""}), best-fitting break (red line) and its ${r.interval ? `${Math.round(r.interval.level * 100)} % profile-likelihood interval (band)` : "interval (not available)"}.`,
     spec: { ...base("Change point in growth", sourceLine(f), [f.id]), width: WIDTH, height: 200, data: { values }, layer: layers },
   };
+}
+
+/** Every chart of a report, in report order, chosen by each finding's method. */
+export function chartsForAudit(audit: ReportAudit): ChartSpec[] {
+  const s = audit.sections;
+  const out: ChartSpec[] = [];
+  const push = (c: ChartSpec | null) => {
+    if (c && !out.some((o) => o.id === c.id)) out.push(c);
+  };
+  const byMethod = (f: Finding) => {
+    const m = f.method;
+    if (m === "forensics.fit") push(fitChart(f as Finding<FitResult>));
+    else if (m === "forensics.peer-benchmark" && isObj(f.result) && "peers" in f.result && "target" in f.result) push(peerChart(f as Finding<PeerBenchmarkResult>));
+    else if (m.startsWith("forensics.digits.benford-")) push(benfordChart(f as Finding<BenfordResult>));
+    else if (m === "forensics.digits.last-digit") push(lastDigitChart(f as Finding<LastDigitResult>));
+    else if (m === "changepoint.segmented-poisson") push(changepointChart(f as Finding<ChangepointResult>, s.forensics.target));
+  };
+  for (const f of s.forensics.findings) byMethod(f);
+  for (const f of s.ratios.findings) byMethod(f);
+  for (const f of s.aggregation.findings) byMethod(f);
+  for (const f of s.changepoint.findings) byMethod(f);
+  for (const a of s.accounting) {
+    if (a.accounting.method === "model.accounting") push(fanChart(a.accounting as Finding<AccountingResult>));
+    if (a.sensitivity) push(tornadoChart(a.sensitivity as Finding<SensitivityResult>));
+  }
+  push(waitChart(s.waittime.findings));
+  return out;
+}
+
+function isObj(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === "object";
 }
