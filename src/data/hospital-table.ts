@@ -41,6 +41,7 @@ export const DEDICATED_BEDS: ParamRange = { low: 1, high: 1, basis: "transplant-
 /** Column access for the shipped long table: all in one place so the curated package can repoint it. */
 const LONG = {
   hospital: "hospital_en",
+  hospitalZh: "hospital_zh",
   organ: "organ",
   measure: "measure",
   value: "value",
@@ -55,6 +56,7 @@ const LONG_STATUS = "status";
 interface LongRow {
   line: number;
   hospital: string;
+  hospitalZh: string;
   organ: string;
   measure: string;
   value: number | null;
@@ -65,7 +67,10 @@ interface LongRow {
 }
 
 function longRows(table: CsvTable): LongRow[] {
-  const idx = Object.fromEntries(Object.entries(LONG).map(([k, c]) => [k, columnIndex(table, c)])) as Record<keyof typeof LONG, number>;
+  // every column is required except the Chinese name
+  const idx = Object.fromEntries(
+    Object.entries(LONG).map(([k, c]) => [k, k === "hospitalZh" ? table.header.indexOf(c) : columnIndex(table, c)]),
+  ) as Record<keyof typeof LONG, number>;
   const si = table.header.indexOf(LONG_STATUS);
   const rows = si < 0 ? table.rows : table.rows.filter((r) => (r.cells[si] ?? "").trim() !== "excluded");
   return rows.map((r) => {
@@ -74,6 +79,7 @@ function longRows(table: CsvTable): LongRow[] {
     return {
       line: r.line,
       hospital: cell("hospital"),
+      hospitalZh: idx.hospitalZh >= 0 ? cell("hospitalZh") : "",
       organ: cell("organ"),
       measure: cell("measure"),
       value: raw === "" ? null : parseNumberCell(raw, { file: table.file, line: r.line, field: LONG.value }),
@@ -147,6 +153,7 @@ export function hospitalUnitsFromLongTable(table: CsvTable): HospitalUnit[] {
       .map((x) => ({ value: x.value!, period: x.period, qualifier: x.qualifier, sourceId: x.source }));
     units.push({
       hospital: r.hospital,
+      ...(r.hospitalZh ? { hospitalZh: r.hospitalZh } : {}),
       organ: r.organ,
       period: r.period,
       beds: r.value,

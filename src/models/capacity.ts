@@ -29,6 +29,8 @@ export interface VolumeClaim {
 
 export interface HospitalUnit {
   hospital: string;
+  /** the hospital's Chinese name, where the table has it */
+  hospitalZh?: string;
   organ: string;
   period: string;
   beds: number;
@@ -88,6 +90,7 @@ export const CAPACITY_QUANTILES = [0.025, 0.25, 0.5, 0.75, 0.975] as const;
 
 export interface UnitEstimate {
   hospital: string;
+  hospitalZh?: string;
   organ: string;
   period: string;
   beds: number;
@@ -178,6 +181,7 @@ export function capacityFinding(units: HospitalUnit[], inputs: InputRef[], opts:
     const median = q[2]!;
     return {
       hospital: u.hospital,
+      ...(u.hospitalZh ? { hospitalZh: u.hospitalZh } : {}),
       organ: u.organ,
       period: u.period,
       beds: u.beds,

@@ -160,6 +160,22 @@ function chartsFor(model: ReportModel, f: Finding): RenderedChart[] {
   return model.charts.filter((c) => c.chart.findingIds.length === 1 && c.chart.findingIds[0] === f.id);
 }
 
+/** Per-hospital capacity estimates, with Chinese names beside the English ones. */
+function capacityTable(f: Finding): string {
+  const r = f.result as { units?: { hospital: string; hospitalZh?: string; organ: string; period: string; beds: number; quantiles: { p: number; value: number }[]; claims: { value: number; period: string }[] }[] } | null;
+  if (!r?.units?.length) return "";
+  const q = (u: { quantiles: { p: number; value: number }[] }, i: number) => fmtNum(Math.round(u.quantiles[i]?.value ?? 0));
+  const rows = r.units
+    .map(
+      (u) =>
+        `<tr><td lang="zh">${esc(bilingual(u.hospitalZh, u.hospital))}</td><td>${esc(u.organ)}</td><td>${esc(u.period || "undated")}</td><td class="nums">${fmtNum(u.beds)}</td><td class="nums">${q(u, 2)}</td><td class="nums">${q(u, 0)} to ${q(u, 4)}</td><td class="nums">${u.claims.map((c) => `${fmtNum(c.value)} (${esc(c.period)})`).join("<br>") || "—"}</td></tr>`,
+    )
+    .join("\n");
+  return `<table class="capacity"><caption>Capacity per hospital unit (finding <a href="#${f.id}">${f.id}</a>): median and 95% Monte Carlo interval of transplants a year; claimed volumes as published</caption>
+<thead><tr><th>hospital</th><th>organ</th><th>period</th><th>beds</th><th>median / yr</th><th>95% interval</th><th>claimed</th></tr></thead>
+<tbody>${rows}</tbody></table>`;
+}
+
 function cards(model: ReportModel, findings: Finding[], compact = false): string {
   return findings.map((f) => findingCard(f, chartsFor(model, f), { compact })).join("\n");
 }
@@ -416,7 +432,8 @@ ${accounting || "<p>No accounting scenario was run.</p>"}</section>`,
 ${waitFig}
 ${cards(model, s.waittime.findings, true) || "<p>No wait-time claims were analysed.</p>"}</section>`,
     `<section id="capacity"><h2>6. Hospital capacity</h2>
-${cards(model, s.capacity.findings) || "<p>No capacity analysis was run.</p>"}</section>`,
+${cards(model, s.capacity.findings) || "<p>No capacity analysis was run.</p>"}
+${s.capacity.findings.map(capacityTable).join("\n")}</section>`,
     `<section id="methods"><h2>7. Methods and caveats</h2>
 ${methodsSection(model)}</section>`,
     `<section id="references"><h2>8. References</h2>
