@@ -120,7 +120,9 @@ export function sobolIndices(s: Scenario, opts: { draws: number; seed: number })
     const g1 = new Float64Array(n);
     const gT = new Float64Array(n);
     for (let i = 0; i < n; i++) {
-      g1[i] = (yB[i]! * (yAB[i]! - yA[i]!)) / v;
+      // outputs centred on their mean: same expectation as Saltelli (2010), far smaller variance when
+      // the output's mean is large relative to its spread (as SALib does by standardising Y)
+      g1[i] = ((yB[i]! - mean) * (yAB[i]! - yA[i]!)) / v;
       gT[i] = (yA[i]! - yAB[i]!) ** 2 / (2 * v);
     }
     const f1 = meanAndSE(g1);
@@ -156,9 +158,13 @@ export function sensitivityFinding(
   opts: { draws: number; seed: number },
 ): Finding<SensitivityResult> {
   const top = r.tornado.bars[0];
-  const sobolTop = [...r.sobol.entries]
-    .filter((e) => e.first !== null)
-    .sort((a, b) => (b.first ?? 0) - (a.first ?? 0))[0];
+  const estimable = r.sobol.entries.filter((e) => e.first !== null && e.firstSE !== null && 2 * e.firstSE <= 0.1);
+  const sobolTop = [...estimable].sort((a, b) => (b.first ?? 0) - (a.first ?? 0))[0];
+  const sobolNote = sobolTop
+    ? `; the largest first-order Sobol index is ${sobolTop.factor} (${sobolTop.first!.toFixed(2)} ± ${(2 * sobolTop.firstSE!).toFixed(2)}).`
+    : r.sobol.entries.length > 0
+      ? `; first-order Sobol indices are not estimated precisely enough with ${r.sobol.draws} draws to rank the inputs (95% half-width above 0.1).`
+      : ".";
   let statement: string;
   if (!top) {
     statement = `Scenario "${s.name}" has no uncertain inputs: the accounting result is fixed and has no sensitivity to analyse.`;
@@ -166,9 +172,7 @@ export function sensitivityFinding(
     statement =
       `For scenario "${s.name}", the cumulative unexplained volume moves most with ${top.factor} ` +
       `(tornado swing ${String(Math.round(top.swing)).replace(/\B(?=(\d{3})+(?!\d))/g, ",")} between its 5% and 95% quantiles, others at medians)` +
-      (sobolTop
-        ? `; the largest first-order Sobol index is ${sobolTop.factor} (${sobolTop.first!.toFixed(2)} ± ${(2 * sobolTop.firstSE!).toFixed(2)}).`
-        : ".") +
+      sobolNote +
       " Sensitivity ranks the assumptions; it does not say which values are true.";
   }
   return makeFinding({
