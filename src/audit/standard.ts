@@ -63,6 +63,11 @@ export const STANDARD_DEFAULTS = {
   model: { kind: "poly", degree: 2 } as ModelSpec,
   /** a peer needs at least this many years in the window */
   peerMinPoints: 7,
+  /**
+   * peers are fitted over their most recent points in the window, as many as the target has: China has
+   * no official figure for 2012, and only 4 peers report every one of China's 8 years
+   */
+  peerMatch: "length" as const,
 } as const;
 
 /** The official national deceased-donor series (default figures, full years). */
@@ -149,7 +154,7 @@ export function runStandardAudit(opts: StandardAuditOptions = {}): StandardAudit
   const seed = opts.seed ?? STANDARD_DEFAULTS.seed;
   const sims = opts.sims ?? STANDARD_DEFAULTS.sims;
   const draws = opts.draws ?? STANDARD_DEFAULTS.draws;
-  const { from, to, model, peerMinPoints } = STANDARD_DEFAULTS;
+  const { from, to, model, peerMinPoints, peerMatch } = STANDARD_DEFAULTS;
   const pkg = loadPackage(dataDir);
 
   // --- forensic battery on the national donor series, judged against GODT peers ---
@@ -158,7 +163,7 @@ export function runStandardAudit(opts: StandardAuditOptions = {}): StandardAudit
   const organs = selectSeries(pkg, { table: "china_deceased_donors", measure: "organs_donated", geography: "China", from, to });
   const organSeries: Series = { name: "China, organs donated (official, default figures)", x: organs.x, y: organs.y, input: organs.input };
   const godt = selectSeries(pkg, { table: "china_deceased_donors", measure: "deceased_donors", geography: "China", status: "any", where: { reporting_body: "GODT (China submission)" } });
-  const battery = runAudit(target, { spec: model, peers, seed, sims, from, to });
+  const battery = runAudit(target, { spec: model, peers, seed, sims, from, to, peerMatch });
   const oneParam = fitFinding(target, { kind: "quadratic1" }, { from, to });
   const oneParam2017 = fitFinding(target, { kind: "quadratic1" }, { from, to: 2017 });
   const forensicFindings = [...battery.findings, oneParam, oneParam2017];
@@ -311,7 +316,7 @@ export function runStandardAudit(opts: StandardAuditOptions = {}): StandardAudit
   ];
   return {
     toolVersion: TOOL_VERSION,
-    parameters: { dataDir: basename(dataDir), seed, sims, draws, from, to, model: "poly2", peerMinPoints },
+    parameters: { dataDir: basename(dataDir), seed, sims, draws, from, to, model: "poly2", peerMinPoints, peerMatch },
     inputs,
     findings,
     sections: {

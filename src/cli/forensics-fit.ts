@@ -276,7 +276,7 @@ export function register(program: Command, ctx: CliContext): void {
             ? `${100 * m.interval.level}% prediction interval [${v(m.interval.low)}, ${v(m.interval.high)}]`
             : "no prediction interval",
           ...(f.result.rank !== null
-            ? [`rank ${f.result.rank} of ${f.result.peers.length + 1}, rank p = ${v(f.result.pValue)}`]
+            ? [`rank ${f.result.rank} of ${f.result.peers.length + 1}, parametric p = ${v(f.result.pValue)}, rank p = ${v(f.result.rankPValue)}`]
             : []),
         ]);
       }
@@ -328,7 +328,7 @@ export function register(program: Command, ctx: CliContext): void {
           .sort((a, b) => a!.oneMinusR2 - b!.oneMinusR2)
           .map((x) => `${x!.name.padEnd(28)} 1-R^2 ${v(x!.oneMinusR2).padStart(12)}  residual CV ${v(x!.residualCv)}`);
         printFindingSummary(ctx, f, [
-          `rank ${v(r.rank)} of ${r.peers.length + 1}, rank p = ${v(r.pValue)}; log10 (1-R^2) ratio vs median peer ${v(r.log10RatioMedian)}, vs most regular peer ${v(r.log10RatioNearest)}`,
+          `rank ${v(r.rank)} of ${r.peers.length + 1}, parametric p = ${v(r.pValue)}, rank p = ${v(r.rankPValue)}; log10 (1-R^2) ratio vs median peer ${v(r.log10RatioMedian)}, vs most regular peer ${v(r.log10RatioNearest)}`,
           ...table,
         ]);
       }

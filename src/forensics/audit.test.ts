@@ -88,6 +88,28 @@ describe("runAudit", () => {
   it("is byte-identical for the same seed", () => {
     expect(canonicalJson(runAudit(china, opts))).toBe(canonicalJson(runAudit(china, opts)));
   });
+  it("peerMatch 'length' compares China's 8 years (2012 missing) with each peer's 8 latest years; minPeers is passed on", () => {
+    const w = { spec: parseModelName("quadratic"), peers, seed: 11, sims: 99, from: 2010, to: 2018 };
+    const byYears = runAudit(china, w).findings.find((f) => f.method === "forensics.peer-benchmark")!;
+    const byLength = runAudit(china, { ...w, peerMatch: "length" }).findings.find((f) => f.method === "forensics.peer-benchmark")!;
+    const pred = runAudit(china, { ...w, peerMatch: "length" }).findings.find((f) => f.method === "forensics.predict")!;
+    // fixture peers with at least 8 values in 2010-2018, and those with all of China's years
+    const eligible = peers.series.filter((s) => s.x.filter((x) => x >= 2010 && x <= 2018).length >= 8).length;
+    const withAllYears = peers.series.filter((s) => china.x.every((x) => s.x.includes(x))).length;
+    expect((byYears.result as { peers: unknown[] }).peers.length).toBe(withAllYears);
+    expect((byLength.result as { peers: unknown[] }).peers.length).toBe(eligible);
+    expect(byLength.provenance.parameters.match).toBe("length");
+    expect(pred.provenance.parameters.match).toBe("length");
+    const strict = runAudit(china, { ...w, peerMatch: "length", minPeers: 100 }).findings.find((f) => f.method === "forensics.peer-benchmark")!;
+    expect(strict.verdict).toBe("insufficient-data");
+    expect(strict.caveats.map((c) => c.code)).toContain("C_PEER_TOO_FEW");
+  });
+  it("a flag downgraded by Holm says so in its statement", () => {
+    const fs = [fake(0.04, "flag", "b"), fake(0.03, "pass", "c")];
+    const r = applyHolm(fs, 0.05);
+    expect(r.findings[0]!.verdict).toBe("pass");
+    expect(r.findings[0]!.statement).toMatch(/After Holm's correction across the 2 tests of the battery \(adjusted p = 0\.06\)/);
+  });
   it("rejects a bad alpha", () => {
     expect(() => runAudit(china, { ...opts, alpha: 1.5 })).toThrow(/alpha/);
   });

@@ -4,7 +4,7 @@ import { holmAdjust } from "../stats/holm.js";
 import { consistencyFinding, type ConsistencyOptions } from "./consistency.js";
 import { benfordFinding, lastDigitFinding, roundingFinding } from "./digits.js";
 import { dispersionFinding } from "./dispersion.js";
-import { fitFinding, windowSeries } from "./fit.js";
+import { fitFinding, fmt, windowSeries } from "./fit.js";
 import type { ModelSpec } from "./models.js";
 import { predictionFinding } from "./predict.js";
 import { ratioBoundsFinding, ratioConstancyFinding, ratioPeerLevelFinding, ratioSeries, type BoundsOptions, type PeerWindow, type RatioSeries } from "./ratios.js";
@@ -49,6 +49,20 @@ export interface AuditOptions {
   comparisons?: AuditComparison[];
   /** run the digit tests on the series' values (default true) */
   digits?: boolean;
+  /**
+   * how peers are aligned with the target in the peer benchmark and the prediction check: "years"
+   * (default; a peer needs every x value of the target) or "length" (each peer's latest points within
+   * from..to, as many as the target has; for a target with a missing year)
+   */
+  peerMatch?: "years" | "length";
+  /** smallest number of usable peers for the peer benchmark and prediction check (default and minimum 5) */
+  minPeers?: number;
+  /**
+   * candidate models for the descriptive AICc comparison in the fit finding (default: fit.ts
+   * DEFAULT_CANDIDATES). The comparison does not affect any verdict; the logistic candidate dominates
+   * the battery's run time (Levenberg-Marquardt from 7 starts), so calibration loops may pass fewer.
+   */
+  candidates?: ModelSpec[];
 }
 
 export interface AuditResult {
@@ -58,7 +72,7 @@ export interface AuditResult {
   findings: Finding[];
 }
 
-export const AUDIT_METHOD_VERSION = "1.0.0";
+export const AUDIT_METHOD_VERSION = "2.0.0";
 
 /** Run the battery. Pure: same inputs and seed give byte-identical findings. */
 export function runAudit(series: Series, opts: AuditOptions): AuditResult {
@@ -67,11 +81,23 @@ export function runAudit(series: Series, opts: AuditOptions): AuditResult {
   const sims = opts.sims ?? 999;
   const win = { ...(opts.from !== undefined ? { from: opts.from } : {}), ...(opts.to !== undefined ? { to: opts.to } : {}) };
   const findings: Finding[] = [];
-  findings.push(fitFinding(series, opts.spec, win));
+  const peerOpts = {
+    alpha,
+    ...(opts.peerMatch !== undefined ? { match: opts.peerMatch } : {}),
+    ...(opts.minPeers !== undefined ? { minPeers: opts.minPeers } : {}),
+  };
+  findings.push(fitFinding(series, opts.spec, { ...win, ...(opts.candidates ? { candidates: opts.candidates } : {}) }));
   if (opts.peers && opts.peers.series.length) {
-    findings.push(peerBenchmarkFinding(series, opts.peers, opts.spec, win));
+    findings.push(peerBenchmarkFinding(series, opts.peers, opts.spec, { ...win, ...peerOpts }));
   }
-  findings.push(predictionFinding(series, opts.spec, { ...win, ...(opts.k !== undefined ? { k: opts.k } : {}), ...(opts.peers ? { peers: opts.peers } : {}) }));
+  findings.push(
+    predictionFinding(series, opts.spec, {
+      ...win,
+      ...peerOpts,
+      ...(opts.k !== undefined ? { k: opts.k } : {}),
+      ...(opts.peers ? { peers: opts.peers } : {}),
+    }),
+  );
   findings.push(dispersionFinding(series, opts.spec, { ...win, seed: opts.seed, sims, alpha, ...(opts.peers ? { peers: opts.peers } : {}) }));
   if (opts.digits ?? true) {
     const values = windowSeries(series, win).y;
@@ -112,6 +138,10 @@ export function applyHolm(findings: readonly Finding[], alpha: number): AuditRes
         verdict = "pass";
         caveats.push(caveat("C_CHK_HOLM_DOWNGRADE", { p: String(f.pValue), pAdjusted: String(pAdjusted), alpha: String(alpha) }));
       }
+    }
+    if (verdict !== f.verdict) {
+      const statement = `${f.statement} After Holm's correction across the ${m} tests of the battery (adjusted p = ${fmt(pAdjusted!)}), this is not significant at level ${fmt(alpha)}: the battery does not flag it.`;
+      return { ...f, verdict, statement, pAdjusted, caveats };
     }
     return { ...f, verdict, pAdjusted, caveats };
   });

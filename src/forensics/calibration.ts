@@ -5,7 +5,9 @@ import { createRng, mixSeed, type Rng } from "../stats/rng.js";
 import { sampleNegBinomial, samplePoisson } from "../stats/sampling.js";
 import { runAudit } from "./audit.js";
 import { benfordFinding, lastDigitFinding, roundingFinding } from "./digits.js";
-import { windowSeries } from "./fit.js";
+import { estimateNbPhi } from "./dispersion.js";
+import { cachedFit } from "./fit-cache.js";
+import { alignToX, windowSeries } from "./fit.js";
 import type { ModelSpec } from "./models.js";
 import type { PeerSet, Series } from "./series.js";
 
@@ -13,11 +15,18 @@ import type { PeerSet, Series } from "./series.js";
  * Calibration of the battery (issue 3, item 10): how often does each test flag series that are genuine
  * (false flags), and how often does it flag series manufactured from a formula plus rounding (power)?
  *
- * - real: each comparator series in turn is the target, the other comparators are its peers
+ * - (a) real: each comparator series in turn is the target, the other comparators are its peers
  *   (leave-one-out); real series are presumed genuine, so every flag is counted as a false flag.
- * - synthetic: smooth growth curves (logistic, with level, rate and midpoint drawn at random) with
- *   counting noise: Poisson, and negative binomial with size k (extra-Poisson variation), seeded.
- * - manufactured: y = round(a x^2) with a drawn at random, x = 1..n (the China-like case).
+ * - (b) Poisson synthetic: synthetic target i takes the fitted curve mu of real peer j = i mod n (the
+ *   same model fitted to that peer over the window) and draws Poisson counts about it; the battery
+ *   judges it against the other peers. Poisson-only noise is far more regular than real registries
+ *   (whose year-to-year changes include real-world shocks), so the PEER tests are expected to flag
+ *   these often: that is not a false flag of the peer test, it shows that Poisson noise is not peer-like.
+ * - (c) peer-like synthetic: the same curves with negative binomial noise, Var = mu + phi mu^2, phi
+ *   estimated from the peers' own residuals about the same model (estimateNbPhi, pooled Pearson
+ *   moment estimator); this is the null for the peer tests (target: at most nominal + allowance).
+ * - (d) manufactured: y = round(a x^2) and y = round(a (x - x0)^2), x = 1..n, a and x0 drawn at random
+ *   (the China-like case); flags here are power, not false flags.
  *
  * For every test: runs, decided runs (not insufficient-data / estimate), flags after Holm's correction
  * across the battery (what a user sees), flags before it (the test's own rule at level alpha), and for
@@ -56,6 +65,8 @@ export interface CalibrationReport {
   spec: ModelSpec;
   seed: number;
   groups: CalibrationGroup[];
+  /** negative binomial phi of the peer-like family (estimated from the peers unless given) */
+  nbPhi: number | null;
   inputsHash: string;
 }
 
@@ -69,8 +80,8 @@ export interface CalibrationOptions {
   to?: number;
   /** synthetic series per noise family (default 40); 0 skips */
   synthetic?: number;
-  /** negative binomial size k for the extra-Poisson family (default 100: about 10% extra CV) */
-  nbK?: number;
+  /** negative binomial phi = 1/k for the peer-like family; default: estimated from the peers (estimateNbPhi) */
+  nbPhi?: number;
   /** manufactured series (default 40); 0 skips */
   manufactured?: number;
   /** skip the real leave-one-out group */
@@ -148,59 +159,110 @@ export function manufacturedSeries(rng: Rng, n: number): number[] {
   return Array.from({ length: n }, (_, i) => Math.round(a * (i + 1) * (i + 1)));
 }
 
+/** y = round(a (x - x0)^2), x = 1..n, a uniform in [20, 100], x0 uniform in [-3, 0.5] (growth from a shifted origin). */
+export function manufacturedShiftedSeries(rng: Rng, n: number): number[] {
+  const a = uniformIn(rng, 20, 100);
+  const x0 = uniformIn(rng, -3, 0.5);
+  return Array.from({ length: n }, (_, i) => Math.round(a * (i + 1 - x0) ** 2));
+}
+
+/** The curve of each peer: the model fitted over `years` (peers lacking any year are left out), values below 1 raised to 1. */
+export function peerCurves(peers: PeerSet, spec: ModelSpec, years: number[]): { index: number; name: string; mu: number[] }[] {
+  const out: { index: number; name: string; mu: number[] }[] = [];
+  peers.series.forEach((p, index) => {
+    const y = alignToX(p, years);
+    if (y === null || y.some((v) => v < 0)) return;
+    const f = cachedFit(years, y, spec);
+    if (f.status !== "ok" || f.fitted === null) return;
+    out.push({ index, name: p.name, mu: f.fitted.map((m) => Math.max(1, m)) });
+  });
+  return out;
+}
+
+/**
+ * phi of the negative binomial that matches the peers' residual dispersion about the model over
+ * `years` (pooled Pearson moment estimator, estimateNbPhi); null when no peer can be fitted.
+ */
+export function peerNbPhi(peers: PeerSet, spec: ModelSpec, years: number[]): number | null {
+  const groups: { y: number[]; mu: number[]; df: number }[] = [];
+  for (const p of peers.series) {
+    const y = alignToX(p, years);
+    if (y === null || y.some((v) => v < 0)) continue;
+    const f = cachedFit(years, y, spec);
+    if (f.status !== "ok" || f.fitted === null || f.df <= 0 || f.fitted.some((m) => !(m > 0))) continue;
+    groups.push({ y, mu: f.fitted, df: f.df });
+  }
+  return estimateNbPhi(groups);
+}
+
 /** Run the battery on real (leave-one-out), synthetic and manufactured series and tally verdicts per test. */
 export function calibrate(peers: PeerSet, opts: CalibrationOptions): CalibrationReport {
   const alpha = opts.alpha ?? 0.05;
   const sims = opts.sims ?? 199;
   const nSynth = opts.synthetic ?? 40;
   const nMan = opts.manufactured ?? 40;
-  const nbK = opts.nbK ?? 100;
   const years = syntheticYears(opts);
   const from = years[0]!;
   const to = years[years.length - 1]!;
-  const base = { spec: opts.spec, sims, alpha, from, to };
+  // the fit finding's AICc model comparison is descriptive (no verdict): only the tested model is fitted
+  const base = { spec: opts.spec, sims, alpha, from, to, candidates: [opts.spec] };
   const groups: CalibrationGroup[] = [];
   const input = (name: string, y: number[]) => ({ name, sha256: hashValues({ x: years, y }), n: y.length });
+  const without = (i: number): PeerSet => ({
+    name: `${peers.name} without ${peers.series[i]!.name}`,
+    series: peers.series.filter((_, j) => j !== i),
+  });
   if (!opts.skipReal) {
     const t = new Tally();
     peers.series.forEach((target, i) => {
       if (windowSeries(target, { from, to }).x.length < 3) return;
-      const rest: PeerSet = { name: `${peers.name} without ${target.name}`, series: peers.series.filter((_, j) => j !== i) };
-      t.add(runAudit(target, { ...base, peers: rest, seed: mixSeed(opts.seed, i) }).findings);
+      t.add(runAudit(target, { ...base, peers: without(i), seed: mixSeed(opts.seed, i) }).findings);
     });
-    groups.push(t.group("real comparators, leave-one-out", alpha));
+    groups.push(t.group("(a) real comparators, leave-one-out", alpha));
+  }
+  const curves = nSynth > 0 ? peerCurves(peers, opts.spec, years) : [];
+  const phi = opts.nbPhi ?? (nSynth > 0 ? peerNbPhi(peers, opts.spec, years) : null);
+  if (opts.nbPhi !== undefined && !(Number.isFinite(opts.nbPhi) && opts.nbPhi >= 0)) {
+    throw new OrganAuditError("F_CHK_BAD_OPTION", { option: "nbPhi", detail: `must be a finite number >= 0, got ${opts.nbPhi}` });
   }
   const families: ["poisson" | "negbin", string][] = [
-    ["poisson", "synthetic: logistic growth + Poisson noise"],
-    ["negbin", `synthetic: logistic growth + negative binomial noise (k = ${nbK})`],
+    ["poisson", "(b) synthetic: peer curves + Poisson noise"],
+    ["negbin", `(c) synthetic, peer-like: peer curves + negative binomial noise (phi = ${phi === null ? "n/a" : Number(phi.toPrecision(4))}, from the peers)`],
   ];
   families.forEach(([noise, name], fi) => {
-    if (nSynth <= 0) return;
+    if (nSynth <= 0 || curves.length === 0 || (noise === "negbin" && phi === null)) return;
     const t = new Tally();
     const rng = createRng(mixSeed(opts.seed, 1000 + fi));
     for (let i = 0; i < nSynth; i++) {
-      const y = syntheticSeries(rng, years, noise, nbK);
-      const s: Series = { name: `${noise} #${i + 1}`, x: years, y, input: input(`${noise}#${i + 1}`, y) };
-      t.add(runAudit(s, { ...base, peers, seed: mixSeed(opts.seed, 2000 + 100_000 * fi + i) }).findings);
+      const c = curves[i % curves.length]!;
+      const y = c.mu.map((m) => (noise === "poisson" || phi === 0 ? samplePoisson(rng, m) : sampleNegBinomial(rng, m, 1 / phi!)));
+      const s: Series = { name: `${noise} #${i + 1} (${c.name} curve)`, x: years, y, input: input(`${noise}#${i + 1}`, y) };
+      t.add(runAudit(s, { ...base, peers: without(c.index), seed: mixSeed(opts.seed, 2000 + 100_000 * fi + i) }).findings);
     }
     groups.push(t.group(name, alpha));
   });
-  if (nMan > 0) {
+  const manufactured: [string, (rng: Rng, n: number) => number[]][] = [
+    ["(d) manufactured: round(a x^2)", manufacturedSeries],
+    ["(d) manufactured: round(a (x - x0)^2)", manufacturedShiftedSeries],
+  ];
+  manufactured.forEach(([name, make], mi) => {
+    if (nMan <= 0) return;
     const t = new Tally();
-    const rng = createRng(mixSeed(opts.seed, 3000));
+    const rng = createRng(mixSeed(opts.seed, 3000 + mi));
     for (let i = 0; i < nMan; i++) {
-      const y = manufacturedSeries(rng, years.length);
-      const s: Series = { name: `manufactured #${i + 1}`, x: years, y, input: input(`manufactured#${i + 1}`, y) };
-      t.add(runAudit(s, { ...base, peers, seed: mixSeed(opts.seed, 4000 + i) }).findings);
+      const y = make(rng, years.length);
+      const s: Series = { name: `manufactured #${i + 1}`, x: years, y, input: input(`manufactured${mi}#${i + 1}`, y) };
+      t.add(runAudit(s, { ...base, peers, seed: mixSeed(opts.seed, 4000 + 100_000 * mi + i) }).findings);
     }
-    groups.push(t.group("manufactured: round(a x^2)", alpha));
-  }
+    groups.push(t.group(name, alpha));
+  });
   return {
     alpha,
     spec: opts.spec,
     seed: opts.seed,
     groups,
-    inputsHash: hashValues({ peers: peers.series.map((s) => [s.name, s.x, s.y]), years, nSynth, nMan, nbK }),
+    nbPhi: phi,
+    inputsHash: hashValues({ peers: peers.series.map((s) => [s.name, s.x, s.y]), years, nSynth, nMan, phi }),
   };
 }
 

@@ -2,7 +2,8 @@ import { describe, it, expect } from "vitest";
 import { canonicalJson } from "../core/canonical.js";
 import { createRng } from "../stats/rng.js";
 import { samplePoisson } from "../stats/sampling.js";
-import { dispersionFinding, estimateNbPhi, pearson } from "./dispersion.js";
+import { dispersionFinding, estimateNbPhi, orthonormalColumns, pearson } from "./dispersion.js";
+import { centredGradient, fitModel } from "./fit.js";
 import type { PeerSet, Series } from "./series.js";
 
 /*
@@ -99,6 +100,41 @@ describe("dispersionFinding", () => {
     const few = dispersionFinding(ser("few", [1, 2, 3], [5, 6, 9]), quad, { seed: 1, sims: 9 });
     expect(few.verdict).toBe("insufficient-data");
     expect(() => canonicalJson(few)).not.toThrow();
+  });
+  it("a constant series or negative values give insufficient-data, never a flag", () => {
+    const flat = dispersionFinding(ser("flat", [1, 2, 3, 4, 5], [5, 5, 5, 5, 5]), quad, { seed: 1, sims: 99 });
+    expect(flat.verdict).toBe("insufficient-data");
+    expect(flat.caveats[0]!.code).toBe("C_FIT_CONSTANT_Y");
+    const neg = dispersionFinding(ser("neg", YEARS, US.map((v, i) => (i === 4 ? -v : v))), quad, { seed: 1, sims: 99 });
+    expect(neg.verdict).toBe("insufficient-data");
+    expect(neg.caveats[0]!.code).toBe("C_DISP_NEGATIVE");
+    expect(() => canonicalJson(flat)).not.toThrow();
+  });
+  it("refit by projection: for a linear model the projected residuals equal a full least-squares refit", () => {
+    const fit = fitModel(YEARS, US, quad);
+    const J = YEARS.map((x) => centredGradient(fit, x)!);
+    const q = orthonormalColumns(J)!;
+    expect(q.length).toBe(3);
+    for (let a = 0; a < 3; a++)
+      for (let b = 0; b < 3; b++) expect(q[a]!.reduce((s, v, i) => s + v * q[b]![i]!, 0)).toBeCloseTo(a === b ? 1 : 0, 12);
+    // a "simulated" series: project (y* - mu) off the column space and compare with refitting y*
+    const ys = US.map((v, i) => v + [13, -40, 7, 22, -5, 31, -17, 2, 9][i]!);
+    const r = ys.map((v, i) => v - fit.fitted![i]!);
+    for (const b of q) {
+      const d = b.reduce((s, v, i) => s + v * r[i]!, 0);
+      b.forEach((v, i) => (r[i] = r[i]! - d * v));
+    }
+    const refit = fitModel(YEARS, ys, quad).residuals!;
+    r.forEach((v, i) => expect(v).toBeCloseTo(refit[i]!, 8));
+    expect(orthonormalColumns([[1, 2], [2, 4], [3, 6]])).toBeNull(); // dependent columns
+  });
+  it("quadratic1 with x0 fitted: 999 simulations by linearised refit in well under a second, with a caveat", () => {
+    const t0 = performance.now();
+    const f = dispersionFinding(ser("smooth", YEARS, REF.smooth.y), { kind: "quadratic1" }, { seed: 42, sims: 999 });
+    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(f.caveats.map((c) => c.code)).toContain("C_DISP_LINEARISED");
+    expect(f.result.simsValid).toBe(999);
+    expect(f.verdict).toBe("flag");
   });
   it("rejects a bad seed or sims with a clear error", () => {
     expect(() => dispersionFinding(ser("US", YEARS, US), quad, { seed: -1 })).toThrow(/seed/);

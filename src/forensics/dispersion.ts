@@ -3,12 +3,13 @@ import { OrganAuditError } from "../core/errors.js";
 import { chiSquareCdf } from "../stats/distributions.js";
 import { createRng } from "../stats/rng.js";
 import { sampleNegBinomial, samplePoisson } from "../stats/sampling.js";
-import { alignToX, fitModel, fmt, seriesInputs, windowSeries, type WindowOptions } from "./fit.js";
-import { modelName, type ModelSpec } from "./models.js";
+import { alignToX, centredGradient, fitModel, fmt, seriesInputs, windowSeries, type FitResult, type WindowOptions } from "./fit.js";
+import { isLinearModel, modelName, type ModelSpec } from "./models.js";
+import { cachedFit } from "./fit-cache.js";
 import type { PeerSet, Series } from "./series.js";
 
 export const DISPERSION_METHOD = "forensics.dispersion";
-export const DISPERSION_METHOD_VERSION = "1.0.0";
+export const DISPERSION_METHOD_VERSION = "2.0.0";
 
 /**
  * "Too smooth to be real": are the residuals about the fitted curve smaller than counting noise alone?
@@ -21,6 +22,14 @@ export const DISPERSION_METHOD_VERSION = "1.0.0";
  * simulated series and recompute D (squared residuals about the refitted curve, divided by the
  * variance at mu); p = (1 + #{D_sim <= D_obs}) / (1 + valid sims). Every draw comes
  * from createRng(seed).fork(simulation index), so results are reproducible and order-free.
+ *
+ * Refitting is done by projection: with J the n x k Jacobian of the fitted values with respect to the
+ * parameters at the observed fit (the design matrix for linear models) and Q an orthonormal basis of
+ * its columns, the residuals of a simulated series y* are (I - Q Q')(y* - mu). For linear models
+ * (polynomials, quadratic with x0 given) this IS the least-squares refit, exactly; for nonlinear models
+ * (quadratic with x0 fitted, exponential, logistic) it is one Gauss-Newton step from the observed
+ * fit (a linearised refit, with a caveat), which costs O(n k) per simulation instead of an iterative
+ * Levenberg-Marquardt fit. If J is rank-deficient the full refit is used.
  *
  * phi estimator (documented): the Pearson moment estimator pooled over peers (Breslow 1984): fit the
  * same model to each peer over the target's x values and solve
@@ -90,6 +99,56 @@ function dispersionOf(x: number[], y: number[], spec: ModelSpec, mu: number[], p
   let s = 0;
   for (let i = 0; i < y.length; i++) s += (y[i]! - f.fitted[i]!) ** 2 / (mu[i]! + phi * mu[i]! * mu[i]!);
   return s / f.df;
+}
+
+/**
+ * Orthonormal basis of the columns of the n x k matrix J (given as n rows), by modified Gram-Schmidt
+ * with one re-orthogonalisation pass; null when a column is (numerically) dependent on the others.
+ */
+export function orthonormalColumns(J: readonly number[][]): number[][] | null {
+  const n = J.length;
+  const k = J[0]?.length ?? 0;
+  if (n === 0 || k === 0 || k > n) return null;
+  const q: number[][] = [];
+  for (let j = 0; j < k; j++) {
+    const v = J.map((row) => row[j]!);
+    const norm0 = Math.sqrt(v.reduce((s, a) => s + a * a, 0));
+    if (!(norm0 > 0) || !Number.isFinite(norm0)) return null;
+    for (let pass = 0; pass < 2; pass++) {
+      for (const b of q) {
+        let d = 0;
+        for (let i = 0; i < n; i++) d += b[i]! * v[i]!;
+        for (let i = 0; i < n; i++) v[i] = v[i]! - d * b[i]!;
+      }
+    }
+    const norm = Math.sqrt(v.reduce((s, a) => s + a * a, 0));
+    if (!(norm > 1e-10 * norm0)) return null;
+    q.push(v.map((a) => a / norm));
+  }
+  return q;
+}
+
+/** A refit-by-projection function for simulated series about the observed fit, or null if J is singular. */
+function projector(fit: FitResult): ((ys: number[]) => number[]) | null {
+  const mu = fit.fitted!;
+  const J: number[][] = [];
+  for (const xi of fit.x) {
+    const g = centredGradient(fit, xi);
+    if (g === null || g.some((v) => !Number.isFinite(v))) return null;
+    J.push(g);
+  }
+  const q = orthonormalColumns(J);
+  if (q === null) return null;
+  const n = mu.length;
+  return (ys) => {
+    const r = ys.map((v, i) => v - mu[i]!);
+    for (const b of q) {
+      let d = 0;
+      for (let i = 0; i < n; i++) d += b[i]! * r[i]!;
+      for (let i = 0; i < n; i++) r[i] = r[i]! - d * b[i]!;
+    }
+    return r;
+  };
 }
 
 export interface DispersionOptions extends WindowOptions {
@@ -167,13 +226,15 @@ export function dispersionFinding(series: Series, spec: ModelSpec, opts: Dispers
     });
   if (opts.cumulative) return insufficient(caveat("C_DISP_CUMULATIVE", {}));
   if (x.length === 0) return insufficient(caveat("C_FIT_TOO_FEW_POINTS", { n: 0, k: 1 }));
-  const fit = fitModel(x, y, spec);
+  if (y.some((v) => v < 0)) return insufficient(caveat("C_DISP_NEGATIVE", {}));
+  if (y.every((v) => v === y[0])) return insufficient(caveat("C_FIT_CONSTANT_Y", {}));
+  const fit = cachedFit(x, y, spec);
   result.df = fit.df;
   if (fit.status !== "ok" || fit.fitted === null) return insufficient(fit.caveats[0]!);
   result.fitted = fit.fitted;
   caveats.push(...fit.caveats.filter((c) => c.code !== "C_FIT_R2_CONVENTIONS"));
   if (fit.fitted.some((m) => !(m > 0))) return insufficient(caveat("C_DISP_NONPOSITIVE_FIT", {}));
-  if (y.some((v) => v < 0 || !Number.isInteger(v))) caveats.push(caveat("C_DISP_NOT_COUNTS", {}));
+  if (y.some((v) => !Number.isInteger(v))) caveats.push(caveat("C_DISP_NOT_COUNTS", {}));
   const D = pearson(y, fit.fitted, 0) / fit.df;
   result.dispersionIndex = D;
   result.pValueChiSquare = chiSquareCdf(D * fit.df, fit.df);
@@ -184,7 +245,7 @@ export function dispersionFinding(series: Series, spec: ModelSpec, opts: Dispers
     for (const p of opts.peers.series) {
       const py = alignToX(p, x);
       if (py === null) continue;
-      const pf = fitModel(x, py, spec);
+      const pf = cachedFit(x, py, spec);
       if (pf.status !== "ok" || pf.fitted === null || pf.fitted.some((m) => !(m > 0))) continue;
       groups.push({ y: py, mu: pf.fitted, df: pf.df });
     }
@@ -203,6 +264,17 @@ export function dispersionFinding(series: Series, spec: ModelSpec, opts: Dispers
   // Monte Carlo with refitting
   if (sims > 0) {
     const root = createRng(opts.seed);
+    const project = projector(fit);
+    if (project !== null && !isLinearModel(spec)) caveats.push(caveat("C_DISP_LINEARISED", {}));
+    const df = fit.df;
+    const mu = fit.fitted;
+    const simD = (ys: number[], ph: number): number | null => {
+      if (project === null) return dispersionOf(x, ys, spec, mu, ph);
+      const r = project(ys);
+      let acc = 0;
+      for (let i = 0; i < r.length; i++) acc += r[i]! ** 2 / (mu[i]! + ph * mu[i]! * mu[i]!);
+      return acc / df;
+    };
     let valid = 0;
     let le = 0;
     let nbValid = 0;
@@ -210,7 +282,7 @@ export function dispersionFinding(series: Series, spec: ModelSpec, opts: Dispers
     for (let s = 0; s < sims; s++) {
       const r = root.fork(s);
       const ys = fit.fitted.map((m) => samplePoisson(r, m));
-      const d = dispersionOf(x, ys, spec, fit.fitted, 0);
+      const d = simD(ys, 0);
       if (d !== null) {
         valid++;
         if (d <= D) le++;
@@ -218,7 +290,7 @@ export function dispersionFinding(series: Series, spec: ModelSpec, opts: Dispers
       if (phi !== null && phi > 0) {
         const rn = root.fork(sims + s);
         const yn = fit.fitted.map((m) => sampleNegBinomial(rn, m, 1 / phi!));
-        const dn = dispersionOf(x, yn, spec, fit.fitted, phi);
+        const dn = simD(yn, phi);
         if (dn !== null) {
           nbValid++;
           if (dn <= result.nbDispersionIndex!) nbLe++;

@@ -1,13 +1,15 @@
 import { caveat, hashValues, makeFinding, type Caveat, type Finding, type InputRef } from "../core/finding.js";
 import { mixSeed } from "../stats/rng.js";
 import { dispersionFinding } from "./dispersion.js";
-import { alignToX, fitModel, fmt, seriesInputs, windowSeries, type FitResult, type WindowOptions } from "./fit.js";
+import { cachedFit } from "./fit-cache.js";
+import { alignToX, fmt, seriesInputs, windowSeries, type FitResult, type WindowOptions } from "./fit.js";
 import { modelName, type ModelSpec } from "./models.js";
+import { ordersPhrase, peerLowerTail, PEER_TAIL_MIN_N, PEER_TAIL_SKEW_LIMIT, type PeerTail } from "./peer-tail.js";
 import { predictionFinding } from "./predict.js";
 import type { PeerSet, Series } from "./series.js";
 
 export const PEERS_METHOD = "forensics.peer-benchmark";
-export const PEERS_METHOD_VERSION = "1.0.0";
+export const PEERS_METHOD_VERSION = "2.0.0";
 
 /** A plain long-format row: one value of one peer (e.g. country) at one x (e.g. year). */
 export interface PeerRow {
@@ -113,8 +115,15 @@ export interface PeerBenchmarkResult {
   rank: number | null;
   /** percent of peers the target is strictly more regular than */
   percentile: number | null;
-  /** exact rank p-value under exchangeability: (1 + #{peers at least as regular}) / (peers + 1) */
+  /**
+   * The p-value that decides (and that Holm's correction uses): the parametric lower-tail prediction
+   * p-value of the target's log10(metric) among the peers' (see peer-tail.ts). Equals parametric.pValue.
+   */
   pValue: number | null;
+  /** exact rank p-value under exchangeability: (1 + #{peers at least as regular}) / (peers + 1); never below 1/(peers + 1) */
+  rankPValue: number | null;
+  /** the parametric test's details (mean, sd, t, df, skewness of the peers' log10 values) */
+  parametric: PeerTail | null;
   /** log10((1 - R^2) target / (1 - R^2) of the median peer) */
   log10RatioMedian: number | null;
   /** log10((1 - R^2) target / (1 - R^2) of the most regular peer) */
@@ -150,10 +159,17 @@ function log10Ratio(a: number | null, b: number | null): number | null {
 
 /**
  * Peer benchmark (BMC 2019 vs GODT): fit the same model over the same x values (`match: "years"`,
- * default) or the same number of most recent points (`match: "length"`) to each peer, and place the
- * target among them by 1 - R^2 (or the residual CV). `flag` when the target is strictly more regular
- * than every usable peer (at least `minPeers`, default 5); `pass` otherwise; `insufficient-data` when
- * the target cannot be fitted or too few peers are usable.
+ * default) or the same number of most recent points (`match: "length"`: each peer's latest points
+ * within the window, as many as the target has) to each peer, and place the target among them by
+ * 1 - R^2 (or the residual CV).
+ *
+ * Two p-values are reported: the exact rank p-value (assumption-free, but never below 1/(n + 1) with n
+ * peers) and the parametric lower-tail p-value of the target's log10(metric) under the Student t
+ * prediction distribution of the peers' log10 values (peer-tail.ts). The finding's pValue (the one
+ * Holm's correction uses) is the parametric one. Verdict: `flag` when the parametric p-value is below
+ * `alpha` (default 0.05, before any multiplicity correction) AND the target is strictly more regular
+ * than every usable peer; `pass` otherwise; `insufficient-data` when the target cannot be fitted, has
+ * negative values, or fewer than `minPeers` (default 5, never below 5) peers are usable.
  */
 export function peerBenchmarkFinding(
   target: Series,
@@ -164,15 +180,18 @@ export function peerBenchmarkFinding(
     match?: "years" | "length";
     minPeers?: number;
     metric?: "1-r2" | "cv";
+    alpha?: number;
   } = {},
 ): Finding<PeerBenchmarkResult> {
   const match = opts.match ?? "years";
-  const minPeers = opts.minPeers ?? 5;
+  const minPeers = Math.max(PEER_TAIL_MIN_N, opts.minPeers ?? PEER_TAIL_MIN_N);
+  const alpha = opts.alpha ?? 0.05;
   const metric = opts.metric ?? "1-r2";
   const cumulative = opts.cumulative ?? false;
   const w = windowSeries(target, opts);
-  const tf = fitModel(w.x, w.y, spec, { cumulative });
-  const trow = rowOf(target.name, tf);
+  const targetNegative = w.y.some((v) => v < 0);
+  const tf = cachedFit(w.x, w.y, spec, { cumulative });
+  const trow = targetNegative ? null : rowOf(target.name, tf);
   const rows: PeerBenchmarkRow[] = [];
   const skipped: string[] = [];
   for (const p of peers.series) {
@@ -188,11 +207,11 @@ export function peerBenchmarkFinding(
       py = pw.y.slice(-w.x.length);
       if (px.length < w.x.length) py = null;
     }
-    if (py === null) {
+    if (py === null || py.some((v) => v < 0)) {
       skipped.push(p.name);
       continue;
     }
-    const r = rowOf(p.name, fitModel(px, py, spec, { cumulative }));
+    const r = rowOf(p.name, cachedFit(px, py, spec, { cumulative }));
     if (r === null) skipped.push(p.name);
     else rows.push(r);
   }
@@ -204,8 +223,8 @@ export function peerBenchmarkFinding(
         total: skipped.length + rows.length,
         need:
           match === "years"
-            ? `missing some of the target's x values ${w.x[0]}-${w.x[w.x.length - 1]}, or not fittable`
-            : `fewer than ${w.x.length} points, or not fittable`,
+            ? `missing some of the target's x values ${w.x[0]}-${w.x[w.x.length - 1]}, negative, or not fittable`
+            : `fewer than ${w.x.length} points in the window, negative, or not fittable`,
       }),
     );
   }
@@ -218,6 +237,8 @@ export function peerBenchmarkFinding(
     rank: null,
     percentile: null,
     pValue: null,
+    rankPValue: null,
+    parametric: null,
     log10RatioMedian: null,
     log10RatioNearest: null,
     nearestPeer: null,
@@ -230,6 +251,7 @@ export function peerBenchmarkFinding(
     match,
     minPeers,
     metric,
+    alpha,
     cumulative,
     from: opts.from ?? null,
     to: opts.to ?? null,
@@ -243,8 +265,9 @@ export function peerBenchmarkFinding(
   const metricOf = (r: PeerBenchmarkRow): number | null => (metric === "1-r2" ? r.oneMinusR2 : r.residualCv);
   const usable = rows.filter((r) => metricOf(r) !== null);
   if (trow === null || metricOf(trow) === null || usable.length < minPeers) {
-    const cv =
-      trow === null || metricOf(trow) === null
+    const cv = targetNegative
+      ? caveat("C_PEER_NEGATIVE", { name: target.name })
+      : trow === null || metricOf(trow) === null
         ? (tf.caveats[0] ?? caveat("C_FIT_CONSTANT_Y", {}))
         : caveat("C_PEER_TOO_FEW", { n: usable.length, min: minPeers });
     return makeFinding({
@@ -266,7 +289,7 @@ export function peerBenchmarkFinding(
   const atMost = vals.filter((v) => v <= t).length;
   result.rank = 1 + better;
   result.percentile = (100 * vals.filter((v) => v > t).length) / vals.length;
-  result.pValue = (1 + atMost) / (vals.length + 1);
+  result.rankPValue = (1 + atMost) / (vals.length + 1);
   const om = usable.map((r) => r.oneMinusR2);
   const nearest = usable.reduce((a, b) => (b.oneMinusR2 < a.oneMinusR2 ? b : a));
   result.nearestPeer = nearest.name;
@@ -278,25 +301,53 @@ export function peerBenchmarkFinding(
     result.log10CvRatioNearest = log10Ratio(trow.residualCv, Math.min(...cvs));
   }
   if (trow.oneMinusR2 === 0 || om.some((v) => v === 0)) caveats.push(caveat("C_PEER_PERFECT", {}));
+  const mname = metric === "1-r2" ? "1 - R^2" : "residual CV";
+  const tail = peerLowerTail(t, vals);
+  result.parametric = tail;
+  result.pValue = tail?.pValue ?? null;
+  if (tail === null) {
+    const cv = caveat("C_PEER_TAIL_UNAVAILABLE", { n: vals.filter((v) => v > 0).length, min: PEER_TAIL_MIN_N });
+    return makeFinding({
+      method: PEERS_METHOD,
+      methodVersion: PEERS_METHOD_VERSION,
+      title,
+      verdict: "insufficient-data",
+      statement: `The peer benchmark could not judge ${target.name}: ${cv.message}.`,
+      statistic: { name: mname, value: t },
+      pValue: null,
+      result,
+      caveats: [cv, ...caveats],
+      inputs,
+      parameters: params,
+    });
+  }
   caveats.push(
-    caveat("C_PEER_MIN_P", { n: vals.length, p: fmt(1 / (vals.length + 1)) }),
+    caveat("C_PEER_PARAMETRIC", { n: tail.n, metric: mname }),
+    caveat("C_PEER_RANK_P", { n: vals.length, p: fmt(result.rankPValue), floor: fmt(1 / (vals.length + 1)) }),
     caveat("C_PEER_EXCHANGEABILITY", {}),
   );
-  const flag = atMost === 0;
-  const mname = metric === "1-r2" ? "1 - R^2" : "residual CV";
-  const ratio = metric === "1-r2" ? result.log10RatioNearest : result.log10CvRatioNearest;
+  if (tail.excludedZero > 0) caveats.push(caveat("C_PEER_ZERO_EXCLUDED", { n: tail.excludedZero }));
+  if (tail.skewness !== null && Math.abs(tail.skewness) > PEER_TAIL_SKEW_LIMIT)
+    caveats.push(caveat("C_PEER_SKEWED", { skewness: fmt(tail.skewness) }));
+  const flag = tail.pValue < alpha && atMost === 0;
+  const ratioMed = metric === "1-r2" ? result.log10RatioMedian : result.log10CvRatioMedian;
+  const ratioNear = metric === "1-r2" ? result.log10RatioNearest : result.log10CvRatioNearest;
+  const nearName = metric === "1-r2" ? nearest.name : (usable.find((r) => r.residualCv === Math.min(...cvs))?.name ?? nearest.name);
+  const effect =
+    ratioMed !== null && ratioNear !== null
+      ? `${target.name}'s ${mname} (${fmt(t)}) is ${ordersPhrase(ratioMed)} the median peer (${ordersPhrase(ratioNear)} the nearest peer, ${nearName})`
+      : `${target.name}'s ${mname} is ${fmt(t)}${t === 0 ? " (an exact fit)" : ""}`;
+  const ps = `parametric p = ${fmt(tail.pValue)}, exact rank p = ${fmt(result.rankPValue)} with ${vals.length} peers`;
   return makeFinding({
     method: PEERS_METHOD,
     methodVersion: PEERS_METHOD_VERSION,
     title,
     verdict: flag ? "flag" : "pass",
     statement: flag
-      ? `${target.name} follows the ${modelName(spec)} curve more closely than all ${vals.length} peer series (${mname} ${fmt(t)}${
-          ratio !== null ? `, ${fmt(-ratio)} orders of magnitude below the most regular peer, ${nearest.name}` : ""
-        }); inconsistent with the target being a series like its peers (rank p = ${fmt(result.pValue)}).`
-      : `${target.name} ranks ${result.rank} of ${vals.length + 1} by ${mname} about the ${modelName(spec)} curve; consistent with the peer range.`,
+      ? `${effect}; it follows the ${modelName(spec)} curve more closely than all ${vals.length} peer series, which is inconsistent with the target being a series like its peers (${ps}).`
+      : `${effect}; it ranks ${result.rank} of ${vals.length + 1} about the ${modelName(spec)} curve, consistent with the peer range at level ${fmt(alpha)} (${ps}).`,
     statistic: { name: mname, value: t },
-    pValue: result.pValue,
+    pValue: tail.pValue,
     result,
     caveats,
     inputs,

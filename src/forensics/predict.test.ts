@@ -61,28 +61,55 @@ describe("predictionFinding", () => {
     expect(f.caveats.map((c) => c.code)).toContain("C_PRED_NO_PEERS");
     expect(() => canonicalJson(f)).not.toThrow();
   });
-  it("flags a target predicted better than every peer; exact p = 1/(n+1)", () => {
-    const x = [2010, 2011, 2012, 2013, 2014, 2015, 2016, 2017];
-    const target = ser(
-      "T",
-      x,
-      x.map((v) => 100 + 7 * (v - 2010) ** 2),
-    );
-    // peers: same trend with alternating noise of growing size
-    const peers: PeerSet = {
-      name: "P",
-      series: [1, 2, 3, 4, 5, 6].map((j) =>
-        ser(
-          `p${j}`,
-          x,
-          x.map((v, i) => 100 + 7 * (v - 2010) ** 2 + (i % 2 === 0 ? 5 * j : -5 * j)),
-        ),
-      ),
-    };
-    const f = predictionFinding(target, { kind: "quadratic1", x0: 2010 }, { peers });
-    expect(f.verdict).toBe("flag");
-    expect(f.pValue).toBeCloseTo(1 / 7, 12);
+  /*
+   * Parametric reference (scipy 1.17, numpy 2.4):
+   *   x = np.arange(2010, 2018.); base = 100 + 7 * (x - 2010)**2; alt = np.array([1, -1] * 4)
+   *   relerr(y): least-squares fit on the first 7 points (np.linalg.lstsq), predict x = 2017, (y7 - pred) / y7
+   *   P = signed peer errors; n = len(P); s = np.sqrt((P**2).sum() / n); r = abs(e0) / s
+   *   p = 2 * scipy.stats.t.cdf(r, n) - 1; skew = scipy.stats.skew(P)
+   * quadratic1 (x0 = 2010, X = (x - 2010)**2, no intercept): e0 = -0.21670428893905216, peers (j = 1..6,
+   *   y = base + 5 j alt) -0.2358 .. -0.3379: s = 0.28816922336733897, r = 0.7520035845840898,
+   *   p = 0.5195020665651602
+   * poly2 (X = [1, x - 2013, (x - 2013)**2]), target base + 0.05 alt: e0 = -0.00025801041717043197,
+   *   s = 0.10631644325432313, r = 0.0024268157330398703, p = 0.0018576416994720013,
+   *   skew = -0.044050052612541246; log10(|e0| / median |e|) = -2.5619025500014647 and
+   *   log10(|e0| / min |e|) = -2.004880595516926 (np.median, np.min of abs(P))
+   */
+  const x = [2010, 2011, 2012, 2013, 2014, 2015, 2016, 2017];
+  const base = (v: number) => 100 + 7 * (v - 2010) ** 2;
+  const noisy = (c: number) => x.map((v, i) => base(v) + (i % 2 === 0 ? c : -c));
+  const sixPeers: PeerSet = { name: "P", series: [1, 2, 3, 4, 5, 6].map((j) => ser(`p${j}`, x, noisy(5 * j))) };
+  it("ranks first by a hair: rank p = 1/7 but the parametric p = 0.5195 (scipy) -> pass", () => {
+    const f = predictionFinding(ser("T", x, x.map(base)), { kind: "quadratic1", x0: 2010 }, { peers: sixPeers });
     expect(f.result.rank).toBe(1);
+    expect(f.result.rankPValue).toBeCloseTo(1 / 7, 12);
+    expect(Math.abs(f.result.main.relError!)).toBeCloseTo(0.21670428893905216, 10);
+    expect(f.result.parametric!.rms).toBeCloseTo(0.28816922336733897, 10);
+    expect(f.result.parametric!.ratio).toBeCloseTo(0.7520035845840898, 10);
+    expect(Math.abs(f.pValue! - 0.5195020665651602)).toBeLessThan(1e-7);
+    expect(f.result.pValue).toBe(f.pValue);
+    expect(f.verdict).toBe("pass");
+    expect(f.caveats.map((c) => c.code)).toEqual(expect.arrayContaining(["C_PRED_PARAMETRIC", "C_PEER_RANK_P"]));
+  });
+  it("flags a prediction two orders of magnitude more accurate than every peer's (parametric p from scipy)", () => {
+    const f = predictionFinding(ser("T", x, noisy(0.05)), { kind: "poly", degree: 2 }, { peers: sixPeers });
+    expect(Math.abs(f.result.main.relError!)).toBeCloseTo(0.00025801041717043197, 10);
+    expect(f.result.parametric!.ratio).toBeCloseTo(0.0024268157330398703, 12);
+    expect(Math.abs(f.pValue! - 0.0018576416994720013) / 0.0018576416994720013).toBeLessThan(1e-6);
+    expect(f.result.parametric!.skewness!).toBeCloseTo(-0.044050052612541246, 8);
+    expect(f.result.log10RatioMedian!).toBeCloseTo(-2.5619025500014647, 8);
+    expect(f.result.log10RatioNearest!).toBeCloseTo(-2.004880595516926, 8);
+    expect(f.verdict).toBe("flag");
+    expect(f.statement).toMatch(/2\.56 orders of magnitude below the median peer/);
+    expect(() => canonicalJson(f)).not.toThrow();
+  });
+  it("negative values and fewer than 5 peers give insufficient-data", () => {
+    const neg = predictionFinding(ser("T", x, noisy(0.05).map((v, i) => (i === 2 ? -v : v))), { kind: "poly", degree: 2 }, { peers: sixPeers });
+    expect(neg.verdict).toBe("insufficient-data");
+    expect(neg.caveats[0]!.code).toBe("C_PEER_NEGATIVE");
+    const few = predictionFinding(ser("T", x, noisy(0.05)), { kind: "poly", degree: 2 }, { peers: { name: "P", series: sixPeers.series.slice(0, 4) }, minPeers: 2 });
+    expect(few.verdict).toBe("insufficient-data");
+    expect(few.caveats.map((c) => c.code)).toContain("C_PEER_TOO_FEW");
   });
   it("a target in the middle of its peers passes; peers missing years are skipped and counted", () => {
     const x = [2010, 2011, 2012, 2013, 2014, 2015, 2016, 2017];

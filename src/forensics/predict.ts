@@ -1,12 +1,14 @@
 import { caveat, makeFinding, type Caveat, type Finding } from "../core/finding.js";
 import { OrganAuditError } from "../core/errors.js";
 import { studentTQuantile } from "../stats/distributions.js";
-import { centredGradient, fitModel, fmt, predictAt, seriesInputs, windowSeries, type WindowOptions } from "./fit.js";
+import { centredGradient, fmt, predictAt, seriesInputs, windowSeries, type WindowOptions } from "./fit.js";
 import { isLinearModel, modelName, parameterNames, type ModelSpec } from "./models.js";
+import { cachedFit } from "./fit-cache.js";
+import { ordersPhrase, peerErrorTail, PEER_TAIL_MIN_N, PEER_TAIL_SKEW_LIMIT, type PeerErrorTail } from "./peer-tail.js";
 import type { PeerSet, Series } from "./series.js";
 
 export const PREDICT_METHOD = "forensics.predict";
-export const PREDICT_METHOD_VERSION = "1.0.0";
+export const PREDICT_METHOD_VERSION = "2.0.0";
 
 /** One out-of-sample step: fit on the first k points, predict point k + 1. */
 export interface PredictionStep {
@@ -28,6 +30,8 @@ export interface PredictionStep {
 export interface PeerPrediction {
   name: string;
   absRelError: number;
+  /** (observed - predicted) / observed */
+  relError: number;
 }
 
 export interface PredictionResult {
@@ -44,8 +48,17 @@ export interface PredictionResult {
   rank: number | null;
   /** percent of peers whose |relative error| is larger than the target's */
   percentile: number | null;
-  /** exact rank p-value under exchangeability: (1 + #{peers with |e| <= target's}) / (peers + 1) */
+  /**
+   * The deciding p-value (used by Holm's correction): parametric lower-tail p-value of the target's
+   * |relative error| as a new draw among the peers' signed errors (peer-tail.ts peerErrorTail).
+   */
   pValue: number | null;
+  /** exact rank p-value under exchangeability: (1 + #{peers with |e| <= target's}) / (peers + 1) */
+  rankPValue: number | null;
+  parametric: PeerErrorTail | null;
+  /** log10(target |e| / median peer |e|) and log10(target |e| / smallest peer |e|); null when a value is 0 */
+  log10RatioMedian: number | null;
+  log10RatioNearest: number | null;
 }
 
 function transform(y: number[], cumulative: boolean): number[] {
@@ -69,7 +82,7 @@ export function predictStep(x: number[], y: number[], k: number, spec: ModelSpec
     inside: null,
     status: "insufficient-data",
   };
-  const fit = fitModel(x.slice(0, k), y.slice(0, k), spec);
+  const fit = cachedFit(x.slice(0, k), y.slice(0, k), spec);
   if (fit.status !== "ok" || fit.sigma2 === null || fit.centredUnscaledCovariance === null) return none;
   const pred = predictAt(fit, base.x);
   if (!Number.isFinite(pred)) return none;
@@ -100,19 +113,36 @@ export function predictStep(x: number[], y: number[], k: number, spec: ModelSpec
  * Out-of-sample "formula prediction" check (BMC 2019): fit the model on the first k points and
  * predict point k + 1; also rolling over every feasible k. With peers, the target's absolute relative
  * error at the main step is ranked against the same quantity for each peer, computed on the SAME x
- * values (training years and predicted year); peers lacking any of them are skipped. Verdict: `flag`
- * when the target's prediction is more accurate than every peer's (at least `minPeers` peers), else
- * `pass`; `estimate` without peers; `insufficient-data` when the target cannot be fitted.
+ * values (training years and predicted year); peers lacking any of them are skipped. As in the peer
+ * benchmark, two p-values are reported: the exact rank p-value (never below 1/(n + 1)) and a
+ * parametric lower-tail p-value, which decides: P(|T_n| <= |e_0| / s), s the root mean square of the
+ * peers' signed relative errors (peer-tail.ts peerErrorTail; not the log-normal model of the peer
+ * benchmark, whose lower tail is too light for a single error).
+ * Verdict: `flag` when the parametric p-value is below `alpha` (default 0.05) AND the target's
+ * prediction is more accurate than every peer's (at least `minPeers`, default and minimum 5); else
+ * `pass`; `estimate` without peers; `insufficient-data` when the target cannot be fitted or has
+ * negative values, or too few peers.
  */
 export function predictionFinding(
   series: Series,
   spec: ModelSpec,
-  opts: { k?: number; peers?: PeerSet; cumulative?: boolean; level?: number; minPeers?: number } & WindowOptions = {},
+  opts: {
+    k?: number;
+    peers?: PeerSet;
+    cumulative?: boolean;
+    level?: number;
+    minPeers?: number;
+    alpha?: number;
+    /** "years" (default): peers need the target's exact x values; "length": each peer's latest k + 1 points in the window */
+    match?: "years" | "length";
+  } & WindowOptions = {},
 ): Finding<PredictionResult> {
   const w = windowSeries(series, opts);
   const cumulative = opts.cumulative ?? false;
   const level = opts.level ?? 0.95;
-  const minPeers = opts.minPeers ?? 5;
+  const minPeers = Math.max(PEER_TAIL_MIN_N, opts.minPeers ?? PEER_TAIL_MIN_N);
+  const alpha = opts.alpha ?? 0.05;
+  const match = opts.match ?? "years";
   const kParams = parameterNames(spec).length;
   const n = w.x.length;
   const x = w.x;
@@ -132,13 +162,16 @@ export function predictionFinding(
     cumulative,
     level,
     minPeers,
+    alpha,
+    match,
     from: opts.from ?? null,
     to: opts.to ?? null,
     peers: opts.peers?.name ?? null,
   };
   const title = `Out-of-sample prediction of ${series.name} by ${modelName(spec)}`;
-  if (n < kMin + 1 || k < kMin || k > n - 1) {
-    const cv = caveat("C_PRED_TOO_SHORT", { n, need: kMin + 1 });
+  const negative = w.y.some((v) => v < 0);
+  if (negative || n < kMin + 1 || k < kMin || k > n - 1) {
+    const cv = negative ? caveat("C_PEER_NEGATIVE", { name: series.name }) : caveat("C_PRED_TOO_SHORT", { n, need: kMin + 1 });
     const empty: PredictionStep = {
       k,
       trainFrom: x[0] ?? 0,
@@ -170,6 +203,10 @@ export function predictionFinding(
         rank: null,
         percentile: null,
         pValue: null,
+        rankPValue: null,
+        parametric: null,
+        log10RatioMedian: null,
+        log10RatioNearest: null,
       },
       caveats: [cv, ...caveats],
       inputs: seriesInputs(series, x, y),
@@ -184,22 +221,38 @@ export function predictionFinding(
   if (opts.peers) {
     const need = x.slice(0, k + 1);
     for (const p of opts.peers.series) {
-      const idx = need.map((xi) => p.x.indexOf(xi));
-      if (idx.some((i) => i < 0)) {
+      if (p.name === series.name) continue;
+      let px: number[];
+      let raw: number[];
+      if (match === "years") {
+        const idx = need.map((xi) => p.x.indexOf(xi));
+        if (idx.some((i) => i < 0)) {
+          skipped++;
+          continue;
+        }
+        px = need;
+        raw = idx.map((i) => p.y[i]!);
+      } else {
+        const pw = windowSeries(p, opts);
+        px = pw.x.slice(-(k + 1));
+        raw = pw.y.slice(-(k + 1));
+        if (px.length < k + 1) {
+          skipped++;
+          continue;
+        }
+      }
+      if (raw.some((v) => v < 0)) {
         skipped++;
         continue;
       }
-      // running totals of a peer are taken over the same years as the target's
-      const py = transform(
-        idx.map((i) => p.y[i]!),
-        cumulative,
-      );
-      const st = predictStep(need, py, k, spec, level);
+      // running totals of a peer are taken over the same years (or points) as the target's
+      const py = transform(raw, cumulative);
+      const st = predictStep(px, py, k, spec, level);
       if (st.relError === null) {
         skipped++;
         continue;
       }
-      peers.push({ name: p.name, absRelError: Math.abs(st.relError) });
+      peers.push({ name: p.name, absRelError: Math.abs(st.relError), relError: st.relError });
     }
     if (skipped > 0) caveats.push(caveat("C_PRED_PEERS_SKIPPED", { skipped, total: opts.peers.series.length }));
   } else {
@@ -209,6 +262,10 @@ export function predictionFinding(
   let rank: number | null = null;
   let percentile: number | null = null;
   let pValue: number | null = null;
+  let rankPValue: number | null = null;
+  let parametric: PeerErrorTail | null = null;
+  let log10RatioMedian: number | null = null;
+  let log10RatioNearest: number | null = null;
   let verdict: Finding["verdict"];
   let statement: string;
   const e = main.relError === null ? null : Math.abs(main.relError);
@@ -223,20 +280,44 @@ export function predictionFinding(
     caveats.push(caveat("C_PEER_TOO_FEW", { n: peers.length, min: minPeers }));
     statement = `Only ${peers.length} peer series could be compared with ${series.name}; no judgement is made.`;
   } else {
-    const better = peers.filter((p) => p.absRelError < e).length;
-    const atMost = peers.filter((p) => p.absRelError <= e).length;
+    const errs = peers.map((p) => p.absRelError);
+    const better = errs.filter((v) => v < e).length;
+    const atMost = errs.filter((v) => v <= e).length;
     rank = 1 + better;
-    percentile = (100 * peers.filter((p) => p.absRelError > e).length) / peers.length;
-    pValue = (1 + atMost) / (peers.length + 1);
-    caveats.push(
-      caveat("C_PEER_MIN_P", { n: peers.length, p: fmt(1 / (peers.length + 1)) }),
-      caveat("C_PEER_EXCHANGEABILITY", {}),
-    );
-    verdict = atMost === 0 ? "flag" : "pass";
-    statement =
-      verdict === "flag"
-        ? `The ${modelName(spec)} formula fitted to ${main.trainFrom}-${main.trainTo} predicts ${series.name} at x = ${main.x} more accurately (|relative error| ${fmt(100 * e)}%) than it predicts any of ${peers.length} peer series; this is inconsistent with the target behaving like the peers (rank p = ${fmt(pValue)}).`
-        : `The prediction error for ${series.name} at x = ${main.x} (|relative error| ${fmt(100 * e)}%) ranks ${rank} of ${peers.length + 1} among the peers; consistent with the peer range.`;
+    percentile = (100 * errs.filter((v) => v > e).length) / errs.length;
+    rankPValue = (1 + atMost) / (errs.length + 1);
+    const sorted = [...errs].sort((a, b) => a - b);
+    const mid = Math.floor(sorted.length / 2);
+    const med = sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+    const ratio = (a: number, b: number) => (a > 0 && b > 0 ? Math.log10(a / b) : null);
+    log10RatioMedian = ratio(e, med);
+    log10RatioNearest = ratio(e, sorted[0]!);
+    parametric = peerErrorTail(e, peers.map((p) => p.relError));
+    if (parametric === null) {
+      verdict = "insufficient-data";
+      const cv = caveat("C_PEER_TAIL_UNAVAILABLE", { n: errs.filter((v) => v > 0).length, min: PEER_TAIL_MIN_N });
+      caveats.unshift(cv);
+      statement = `The prediction check could not judge ${series.name} against its peers: ${cv.message}.`;
+    } else {
+      pValue = parametric.pValue;
+      caveats.push(
+        caveat("C_PRED_PARAMETRIC", { n: parametric.n }),
+        caveat("C_PEER_RANK_P", { n: errs.length, p: fmt(rankPValue), floor: fmt(1 / (errs.length + 1)) }),
+        caveat("C_PEER_EXCHANGEABILITY", {}),
+      );
+      if (parametric.skewness !== null && Math.abs(parametric.skewness) > PEER_TAIL_SKEW_LIMIT)
+        caveats.push(caveat("C_PRED_SKEWED", { skewness: fmt(parametric.skewness) }));
+      verdict = pValue < alpha && atMost === 0 ? "flag" : "pass";
+      const effect =
+        log10RatioMedian !== null && log10RatioNearest !== null
+          ? `; ${ordersPhrase(log10RatioMedian)} the median peer's error (${ordersPhrase(log10RatioNearest)} the most accurate peer's)`
+          : "";
+      const ps = `parametric p = ${fmt(pValue)}, exact rank p = ${fmt(rankPValue)} with ${errs.length} peers`;
+      statement =
+        verdict === "flag"
+          ? `The ${modelName(spec)} formula fitted to ${main.trainFrom}-${main.trainTo} predicts ${series.name} at x = ${main.x} more accurately (|relative error| ${fmt(100 * e)}%${effect}) than it predicts any of ${errs.length} peer series; this is inconsistent with the target behaving like the peers (${ps}).`
+          : `The prediction error for ${series.name} at x = ${main.x} (|relative error| ${fmt(100 * e)}%${effect}) ranks ${rank} of ${errs.length + 1} among the peers; consistent with the peer range at level ${fmt(alpha)} (${ps}).`;
+    }
   }
   return makeFinding({
     method: PREDICT_METHOD,
@@ -258,6 +339,10 @@ export function predictionFinding(
       rank,
       percentile,
       pValue,
+      rankPValue,
+      parametric,
+      log10RatioMedian,
+      log10RatioNearest,
     },
     caveats,
     inputs: seriesInputs(series, x, y),
