@@ -7,6 +7,12 @@ import { register as registerForensicsFit } from "./forensics-fit.js";
 import { register as registerForensicsChecks } from "./forensics-checks.js";
 import { register as registerModelAccounting } from "./model-accounting.js";
 import { register as registerModelOther } from "./model-other.js";
+import { register as registerReport } from "./report.js";
+import { register as registerEvidence } from "./evidence.js";
+import { register as registerEvidenceSearch } from "./evidence-search.js";
+import { register as registerEvidenceClaims } from "./evidence-claims.js";
+import { register as registerScreenRecords } from "./screen-records.js";
+import { register as registerScreenReview } from "./screen-review.js";
 
 /** Context handed to every command group. `exit` records the exit code the command wants. */
 export interface CliContext {
@@ -34,6 +40,12 @@ export function buildProgram(ctx: CliContext): Command {
   registerForensicsChecks(program, ctx);
   registerModelAccounting(program, ctx);
   registerModelOther(program, ctx);
+  registerReport(program, ctx);
+  registerEvidence(program, ctx);
+  registerEvidenceSearch(program, ctx);
+  registerEvidenceClaims(program, ctx);
+  registerScreenRecords(program, ctx);
+  registerScreenReview(program, ctx);
   return program;
 }
 
