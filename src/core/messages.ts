@@ -169,6 +169,10 @@ const catalogue = {
     `the parametric peer test needs at least ${a.min} peers with positive, varying values (found ${a.n} positive)`,
   C_PEER_NEGATIVE: (a: { name: string }) =>
     `${a.name} has negative values: a count series cannot be negative, so its regularity is not compared`,
+  C_PRED_PARAMETRIC: (a: { n: number }) =>
+    `the p-value treats the ${a.n} peers' signed relative prediction errors as a sample from N(0, s^2) and gives P(|T_${a.n}| <= |e| / s) for the target's error e as a new draw; it assumes a correct formula has no systematic error and that the peers' errors share one scale (larger peers usually have smaller relative errors)`,
+  C_PRED_SKEWED: (a: { skewness: string }) =>
+    `the peers' signed prediction errors are skewed (sample skewness ${a.skewness}): the symmetric normal model behind the p-value fits them poorly, so read it as approximate`,
   C_DISP_NEGATIVE: () => `the series has negative values: counting noise (Poisson, negative binomial) is undefined for it`,
   C_DISP_LINEARISED: () =>
     `the model is nonlinear: each simulated series is refitted by one linearised (Gauss-Newton) step from the observed fit, a first-order approximation of a full refit`,
@@ -300,7 +304,6 @@ const catalogue = {
   // --- evidence: content, capture and search (EV_CONTENT_*, EV_CAPTURE_*, EV_SEARCH_*) ---
   EV_CONTENT_ENCODING: (a: { charset: string; offset: number }) =>
     `text is not valid ${a.charset}: undecodable bytes at offset ${a.offset}; nothing was stored`,
-  EV_CONTENT_UNKNOWN_CHARSET: (a: { label: string }) => `unknown character encoding "${a.label}"`,
   EV_CONTENT_PDF: (a: { detail: string }) => `cannot read the PDF (truncated or damaged?): ${a.detail}; nothing was stored`,
   EV_CONTENT_TOO_LARGE: (a: { what: string; size: number; limit: number }) =>
     `${a.what} is ${a.size} bytes, above the limit of ${a.limit} bytes`,
@@ -351,7 +354,7 @@ const catalogue = {
   C_SC_PRISMA_UNRESOLVED: (a: { n: number; stage: string }) =>
     `${a.n} record(s) at the ${a.stage} stage have reviewers who disagree and no resolution yet; they are counted as awaiting a decision, not as included or excluded`,
   C_SC_PRISMA_PENDING: (a: { n: number; stage: string }) =>
-    `${a.n} record(s) have no ${a.stage} decision yet; the flow is incomplete`,
+    `${a.n} record(s) have no settled ${a.stage} decision yet (no decision, or fewer reviewers than required); the flow is incomplete`,
   C_SC_PRISMA_MAYBE: (a: { n: number; stage: string }) =>
     `${a.n} record(s) at the ${a.stage} stage are marked "maybe"; they are counted as awaiting a decision`,
   // --- screening: ranking, simulation, decisions, agreement (SC_RANK_*, SC_SIM_*, SC_REV_*, C_SC_REV_*, C_SC_SIM_*) ---

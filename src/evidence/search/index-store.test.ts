@@ -1,0 +1,132 @@
+import { describe, it, expect, beforeAll, afterAll } from "vitest";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { extractText } from "../content/extract.js";
+import { SearchIndex } from "./index-store.js";
+import { sha256Hex } from "../../core/hash.js";
+
+const fx = (f: string): Uint8Array => readFileSync(new URL(`../../../test/fixtures/evidence/content/${f}`, import.meta.url));
+
+let dir: string;
+let db: Database.Database;
+let idx: SearchIndex;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "oa-search-"));
+  db = new Database(join(dir, "archive.db"));
+  idx = new SearchIndex(db);
+  const docs: { id: string; file: string; type: string; date: string; tags: string[] }[] = [
+    { id: "gbk", file: "hospital_gbk.html", type: "hospital-web-page", date: "2006-05-01T00:00:00Z", tags: ["liver", "江川"] },
+    { id: "big5", file: "hospital_big5.html", type: "hospital-web-page", date: "2012-03-04T00:00:00Z", tags: ["taiwan"] },
+    { id: "mixed", file: "hospital_utf8_mixed.html", type: "media-report", date: "2008-01-01T00:00:00Z", tags: ["liver"] },
+    { id: "notice", file: "notice_undeclared_gbk.txt", type: "policy-document", date: "2007-05-01T00:00:00Z", tags: [] },
+    { id: "pdf", file: "notice_zh.pdf", type: "policy-document", date: "2015-01-02T00:00:00Z", tags: [] },
+  ];
+  for (const d of docs) {
+    const bytes = fx(d.file);
+    const ex = await extractText(bytes, { filename: d.file });
+    idx.add({
+      itemId: d.id,
+      sha256: sha256Hex(bytes),
+      text: ex.text ?? "",
+      title: ex.title ?? null,
+      evidenceType: d.type,
+      language: ex.lang ?? null,
+      capturedAt: d.date,
+      tags: d.tags,
+    });
+  }
+});
+
+afterAll(() => {
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const ids = (q: string, opts = {}): string[] => idx.search(q, opts).results.map((r) => r.id).sort();
+
+describe("SearchIndex on a real SQLite database", () => {
+  it("finds traditional text with a simplified query and the reverse", () => {
+    expect(ids("肝脏移植团队")).toEqual(["big5"]); // Big5 page says 肝臟移植團隊
+    expect(ids("器官移植發展")).toEqual(["big5", "gbk"]); // GBK page: 中国器官移植发展基金会
+    expect(ids("衛生健康委員會")).toEqual(["gbk"]);
+  });
+  it("finds Chinese substrings without spaces, including the undeclared-GBK notice and the PDF", () => {
+    expect(ids("活体器官捐献人")).toEqual(["notice"]);
+    expect(ids("唯一合法来源")).toEqual(["pdf"]);
+    expect(ids("公民自愿捐献")).toEqual(["pdf"]); // ⺠ (U+2EA0) in the PDF text was folded to 民
+    expect(ids("1月1日起")).toEqual(["pdf"]); // the line wrap inside the date was joined
+  });
+  it("answers 1- and 2-character Chinese queries by LIKE (trigram cannot)", () => {
+    expect(ids("肝脏")).toEqual(["big5", "gbk", "mixed"]);
+    expect(ids("腎")).toEqual(["gbk"]);
+    expect(ids("捐")).toEqual(["big5", "notice", "pdf"]);
+  });
+  it("stems English words and combines Chinese and English terms (AND)", () => {
+    expect(ids("transplanted")).toEqual(["mixed"]);
+    expect(ids("donation")).toEqual(["mixed", "pdf"]);
+    expect(ids("liver 1024例")).toEqual(["mixed"]);
+    expect(ids('"waiting time" 七天')).toEqual(["mixed"]);
+    expect(ids("liver 腎移植")).toEqual([]);
+  });
+  it("excludes negated terms", () => {
+    expect(ids("肝脏 -团队")).toEqual(["gbk", "mixed"]);
+    expect(ids("donation -fixture")).toEqual(["mixed"]);
+  });
+  it("folds full-width Latin letters", () => {
+    expect(ids("full-width abc")).toEqual(["mixed"]);
+  });
+  it("filters by type, language, date range and tags", () => {
+    expect(ids("移植", { types: ["hospital-web-page"] })).toEqual(["big5", "gbk"]);
+    expect(ids("移植", { languages: ["zh"] })).toEqual(["big5", "gbk"]);
+    expect(ids("移植", { from: "2007-01-01", to: "2012-12-31" })).toEqual(["big5", "mixed", "notice"]);
+    expect(ids("移植", { tags: ["LIVER"] })).toEqual(["gbk", "mixed"]);
+    expect(ids("移植", { tags: ["liver", "江川"] })).toEqual(["gbk"]);
+    expect(() => idx.search("移植", { from: "2007" })).toThrow(/--from/);
+  });
+  it("returns id, sha256 and a snippet highlighting the original characters", () => {
+    const r = idx.search("肝脏移植", { snippet: { context: 4 } }).results.find((x) => x.id === "big5");
+    expect(r?.sha256).toBe(sha256Hex(fx("hospital_big5.html")));
+    // the first match is the heading 肝臟移植團隊介紹 at offset 0; later matches in the window are highlighted too
+    expect(r?.snippet.startsWith("[肝臟移植]團隊介紹 本院器官移植發展歷程：一九九九年開始進行活體[肝臟移植]，")).toBe(true);
+    expect(r?.highlights.slice(0, 2)).toEqual([[0, 4], [31, 35]]); // 8 + 1 + 11 + 11 characters before the second
+    expect(r?.title).toBe("臺北某醫學中心 肝臟移植團隊");
+    expect(r?.evidenceType).toBe("hospital-web-page");
+  });
+  it("ranks the document with more matches first", () => {
+    const r = idx.search("器官移植").results;
+    expect(r.length).toBeGreaterThanOrEqual(3);
+    expect(r[0]!.score).toBeGreaterThanOrEqual(r[r.length - 1]!.score);
+  });
+  it("re-indexing replaces the text; removing an item removes it", () => {
+    idx.add({ itemId: "tmp", sha256: "0".repeat(64), text: "临时文本 alpha", tags: ["t"] });
+    expect(ids("临时文本")).toEqual(["tmp"]);
+    idx.add({ itemId: "tmp", sha256: "0".repeat(64), text: "替换后的文本 beta", tags: ["t"] });
+    expect(ids("临时文本")).toEqual([]);
+    expect(ids("替换后")).toEqual(["tmp"]);
+    expect(ids("beta")).toEqual(["tmp"]);
+    idx.removeItem("tmp");
+    expect(ids("替换后")).toEqual([]);
+    expect(ids("beta")).toEqual([]);
+    expect(db.prepare("SELECT count(*) AS n FROM search_tag WHERE tag = 't'").get()).toEqual({ n: 0 });
+  });
+  it("answers 1-2 character terms exactly through the per-character index (no match across punctuation)", () => {
+    idx.add({ itemId: "punct", sha256: "1".repeat(64), text: "甲乙，丙丁 A型血" });
+    expect(ids("甲乙")).toEqual(["punct"]);
+    expect(ids("丙")).toEqual(["punct"]);
+    expect(ids("乙丙")).toEqual([]); // 乙 and 丙 are separated by a comma
+    expect(ids("a型")).toEqual(["punct"]); // mixed script, 2 characters: LIKE on the folded text
+    idx.removeItem("punct");
+  });
+  it("gives the same items on the fast path (no filters) and the general path (a no-op filter)", () => {
+    for (const q of ["器官", "器官移植", "transplants", "移植 liver"]) {
+      expect(ids(q, { limit: 50 })).toEqual(ids(q, { limit: 50, from: "1900-01-01" }));
+    }
+  });
+  it("refuses an empty query", () => {
+    expect(() => idx.search("  ")).toThrow(/empty/);
+    expect(() => idx.search("-肝脏")).toThrow(/empty/);
+  });
+});
