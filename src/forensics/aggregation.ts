@@ -156,7 +156,7 @@ export function partsWholeFinding(parts: readonly QualifiedValue[], whole: Quali
       : `${name}: ${partsText} = ${fmt(sum)}, inconsistent with the stated whole (${wholeText}; difference ${fmt(remainder)})${literallyConsistent ? `; read literally as a lower bound, "${wholeText}" would not be contradicted` : ""}.`
     : consistent
       ? `${name}: the whole (${wholeText}) minus the listed parts (${partsText}) implies ${fmt(remainder)} for the parts not listed; no contradiction.`
-      : `${name}: the listed parts (${partsText} = ${fmt(sum)}) exceed the whole (${wholeText}): a negative remainder of ${fmt(remainder)}, inconsistent.`;
+      : `${name}: the listed parts (${partsText} = ${fmt(sum)}) exceed the whole (${wholeText}): a negative remainder of ${fmt(remainder)}, inconsistent${literallyConsistent ? ` under the rounding reading; read literally as a lower bound, "${wholeText}" would not be contradicted` : ""}.`;
   return makeFinding<PartsWholeResult>({
     method: "forensics.aggregation.parts-whole",
     methodVersion: AGGREGATION_METHOD_VERSION,
