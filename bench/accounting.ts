@@ -3,7 +3,12 @@
  * vectorised NumPy implementation of the same model run via python3 (skipped, with a message, where
  * python3 or numpy is absent).
  *
- *   node --import tsx bench/accounting.ts [--draws N]
+ *   node --import tsx bench/accounting.ts [--draws N] [--repeat R]
+ *
+ * Each implementation runs R times (default 3), alternating TypeScript and NumPy so that both see the
+ * same machine load; the table gives the median of each. Both wall-clock and CPU time (user + system of
+ * the process) are reported: on a shared machine CPU time is the steadier measure, and the ratio is
+ * given for both. The 1-minute load average (/proc/loadavg) is printed before and after.
  *
  * The model (same in both): per year, transplants ~ uniform (independent); executions ~ triangular
  * with a Gaussian-copula AR(1) correlation rho = 0.8 between consecutive years; shareUsed ~ uniform
@@ -14,15 +19,18 @@
  * of transplants and explained. The NumPy timing excludes interpreter start-up and imports.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
-import { resourceUsage } from "node:process";
-import { runAccounting } from "../src/models/accounting.js";
+import { cpuUsage, resourceUsage } from "node:process";
+import { runAccounting, type AccountingResult } from "../src/models/accounting.js";
 import { validateScenario } from "../src/models/scenario.js";
 
 const argDraws = process.argv.indexOf("--draws");
 const DRAWS = argDraws > 0 ? Number(process.argv[argDraws + 1]) : 1_000_000;
+const argRepeat = process.argv.indexOf("--repeat");
+const REPEAT = argRepeat > 0 ? Number(process.argv[argRepeat + 1]) : 3;
+if (!Number.isInteger(REPEAT) || REPEAT < 1) throw new RangeError(`--repeat must be a positive integer`);
 const SEED = 12345;
 const RHO = 0.8;
 const FIRST = 2000;
@@ -87,6 +95,7 @@ def summ(a):
     q = np.quantile(a, P)
     return {"mean": float(a.mean()), "p05": float(q[0]), "p25": float(q[1]), "p50": float(q[2]), "p75": float(q[3]), "p95": float(q[4])}
 t0 = time.perf_counter()
+c0 = time.process_time()
 rng = np.random.default_rng(seed)
 cumT = np.zeros(n); cumX = np.zeros(n); cumU = np.zeros(n)
 zshare = rng.standard_normal(n)
@@ -117,13 +126,15 @@ pos = cumT > 0
 total = {"transplants": float(cumT.mean()), "explained": float(cumX.mean()), "unexplained": summ(cumU),
          "pCovered": float((cumU <= 0).mean()), "share": summ(cumX[pos] / cumT[pos])}
 t1 = time.perf_counter()
+c1 = time.process_time()
 import resource
-print(json.dumps({"seconds": t1 - t0, "numpy": np.__version__, "ndtr": ndtr_impl,
+print(json.dumps({"seconds": t1 - t0, "cpuSeconds": c1 - c0, "numpy": np.__version__, "ndtr": ndtr_impl,
                   "maxRssMb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "total": total}))
 `;
 
 interface PyOut {
   seconds: number;
+  cpuSeconds: number;
   numpy: string;
   ndtr: string;
   maxRssMb: number;
@@ -151,56 +162,107 @@ function row(cells: string[], widths: number[]): string {
   return cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
 }
 
-// warm-up (JIT) on a small run, then the timed run
-runAccounting(scenario, { draws: 20_000, seed: SEED, detail: "core" });
-const t0 = performance.now();
-const js = runAccounting(scenario, { draws: DRAWS, seed: SEED, detail: "core" }).result;
-const jsSeconds = (performance.now() - t0) / 1000;
-const jsRssMb = resourceUsage().maxRSS / 1024;
+function loadAverage(): string {
+  try {
+    return readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
+  } catch {
+    return "n/a";
+  }
+}
 
-const py = runNumpy();
+function median(xs: number[]): number {
+  const a = [...xs].sort((x, y) => x - y);
+  const h = a.length >> 1;
+  return a.length % 2 === 1 ? a[h]! : (a[h - 1]! + a[h]!) / 2;
+}
+
+const loadBefore = loadAverage();
+// warm-up (JIT) on a small run, then the timed runs, alternating with the NumPy peer
+runAccounting(scenario, { draws: 20_000, seed: SEED, detail: "core" });
+const jsWall: number[] = [];
+const jsCpu: number[] = [];
+const pyRuns: PyOut[] = [];
+let pySkip: string | null = null;
+let js: AccountingResult | null = null;
+for (let r = 0; r < REPEAT; r++) {
+  const c0 = cpuUsage();
+  const t0 = performance.now();
+  js = runAccounting(scenario, { draws: DRAWS, seed: SEED, detail: "core" }).result;
+  jsWall.push((performance.now() - t0) / 1000);
+  const c = cpuUsage(c0);
+  jsCpu.push((c.user + c.system) / 1e6);
+  if (pySkip === null) {
+    const py = runNumpy();
+    if (typeof py === "string") pySkip = py;
+    else pyRuns.push(py);
+  }
+}
+const jsRssMb = resourceUsage().maxRSS / 1024;
+const loadAfter = loadAverage();
+
 const cellsPerSec = (s: number): number => (DRAWS * YEARS) / s;
 const fmtRate = (r: number): string => `${(r / 1e6).toFixed(2)} M`;
-const widths = [34, 12, 16, 12, 16];
+const widths = [34, 9, 14, 9, 14, 12, 18];
 const lines: string[] = [];
-lines.push(`accounting benchmark: ${DRAWS.toLocaleString("en-US")} draws x ${YEARS} years, seed ${SEED}`);
-lines.push(row(["implementation", "seconds", "draws*years/s", "peak RSS MB", "total mean unexpl."], widths));
+lines.push(
+  `accounting benchmark: ${DRAWS.toLocaleString("en-US")} draws x ${YEARS} years, seed ${SEED}, median of ${REPEAT} runs each`,
+);
+lines.push(`load average (1, 5, 15 min) before: ${loadBefore}; after: ${loadAfter} (${availableParallelism()} CPUs)`);
+lines.push(
+  row(["implementation", "wall s", "draws*years/s", "CPU s", "per CPU s", "peak RSS MB", "total mean unexpl."], widths),
+);
+const jsW = median(jsWall);
+const jsC = median(jsCpu);
 lines.push(
   row(
     [
       "TypeScript (Node " + process.versions.node + ")",
-      jsSeconds.toFixed(2),
-      fmtRate(cellsPerSec(jsSeconds)),
+      jsW.toFixed(2),
+      fmtRate(cellsPerSec(jsW)),
+      jsC.toFixed(2),
+      fmtRate(cellsPerSec(jsC)),
       jsRssMb.toFixed(0),
-      js.total.unexplained.mean.toFixed(0),
+      js!.total.unexplained.mean.toFixed(0),
     ],
     widths,
   ),
 );
-if (typeof py === "string") {
-  lines.push(py);
+lines.push(
+  `  TypeScript runs, wall s: ${jsWall.map((x) => x.toFixed(2)).join(", ")}; CPU s: ${jsCpu.map((x) => x.toFixed(2)).join(", ")}`,
+);
+if (pySkip !== null) {
+  lines.push(pySkip);
   lines.push("ratio (TypeScript / NumPy throughput): n/a (peer skipped)");
 } else {
+  const py = pyRuns[0]!;
+  const pyW = median(pyRuns.map((p) => p.seconds));
+  const pyC = median(pyRuns.map((p) => p.cpuSeconds));
   lines.push(
     row(
       [
         `NumPy ${py.numpy} (${py.ndtr})`,
-        py.seconds.toFixed(2),
-        fmtRate(cellsPerSec(py.seconds)),
-        py.maxRssMb.toFixed(0),
+        pyW.toFixed(2),
+        fmtRate(cellsPerSec(pyW)),
+        pyC.toFixed(2),
+        fmtRate(cellsPerSec(pyC)),
+        Math.max(...pyRuns.map((p) => p.maxRssMb)).toFixed(0),
         py.total.unexplained.mean.toFixed(0),
       ],
       widths,
     ),
   );
-  const ratio = py.seconds / jsSeconds;
   lines.push(
-    `ratio (TypeScript / NumPy throughput): ${ratio.toFixed(2)}  (${ratio >= 1 ? "at least as fast as NumPy" : "slower than NumPy"})`,
+    `  NumPy runs, wall s: ${pyRuns.map((p) => p.seconds.toFixed(2)).join(", ")}; CPU s: ${pyRuns.map((p) => p.cpuSeconds.toFixed(2)).join(", ")}`,
   );
+  const ratioW = pyW / jsW;
+  const ratioC = pyC / jsC;
+  const verdict = (r: number): string => (r >= 1 ? "at least as fast as NumPy" : "slower than NumPy");
+  lines.push(`ratio (TypeScript / NumPy throughput), wall clock: ${ratioW.toFixed(2)} (${verdict(ratioW)})`);
+  lines.push(`ratio (TypeScript / NumPy throughput), CPU time:   ${ratioC.toFixed(2)} (${verdict(ratioC)})`);
   // the two implementations use different generators: means agree only within Monte Carlo error
-  const diff = Math.abs(js.total.unexplained.mean - py.total.unexplained.mean);
+  const diff = Math.abs(js!.total.unexplained.mean - py.total.unexplained.mean);
   lines.push(
-    `check: |mean difference| = ${diff.toFixed(0)} (different random streams; expected of the order of sd/sqrt(draws) = ${(js.total.unexplained.sd / Math.sqrt(DRAWS)).toFixed(0)})`,
+    `check: |mean difference| = ${diff.toFixed(0)} (different random streams; expected of the order of sd/sqrt(draws) = ${(js!.total.unexplained.sd / Math.sqrt(DRAWS)).toFixed(0)})`,
   );
 }
 process.stdout.write(`${lines.join("\n")}\n`);

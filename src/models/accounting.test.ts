@@ -226,3 +226,74 @@ describe("reproducibility and output", () => {
     expect(f.statement).toContain("can account for");
   });
 });
+
+describe("bulk-stream engine: determinism and internal consistency", () => {
+  // every driver at once: a year-correlated triangular chain, a shared uniform, a truncated normal
+  // (rejection), a lognormal, a PERT (gamma ratio), organs; 20,001 draws cross block boundaries
+  const ys = [2000, 2001, 2002].map((y, k) =>
+    c10Year(y, {
+      transplantsByOrgan: {
+        kidney: dist({ triangular: [5000, 6000 + 100 * k, 9000] }),
+        liver: dist({ pert: [1000, 2000, 4000] }),
+      },
+      transplants: undefined,
+      executions: dist({ triangular: [1500, 4000, 12000] }),
+      shareUsed: dist({ uniform: [0.2, 1], shared: "share" }),
+      voluntaryDonors: dist({ normal: [100, 50] }),
+      livingDonorTransplants: dist({ lognormal: [7, 0.35] }),
+    }),
+  );
+  const s = scenario(
+    ys.map((y) => Object.fromEntries(Object.entries(y).filter(([, v]) => v !== undefined))),
+    { yearCorrelation: { executions: 0.8 } },
+  );
+
+  it("same scenario and seed: byte-identical result across runs, in both detail modes", () => {
+    for (const detail of ["full", "core"] as const) {
+      const a = canonicalJson(runAccounting(s, { draws: 20_001, seed: 4, detail }).result);
+      const b = canonicalJson(runAccounting(s, { draws: 20_001, seed: 4, detail }).result);
+      expect(a).toBe(b);
+      expect(canonicalJson(runAccounting(s, { draws: 20_001, seed: 5, detail }).result)).not.toBe(a);
+    }
+  });
+
+  it("totals are the sums of the years (cumulative explained = cumulative transplants − unexplained)", () => {
+    const r = runAccounting(s, { draws: 20_001, seed: 4 }).result;
+    const sum = (f: (y: (typeof r.years)[number]) => number): number => r.years.reduce((acc, y) => acc + f(y), 0);
+    const rel = (a: number, b: number): number => Math.abs(a - b) / Math.abs(b);
+    expect(
+      rel(
+        r.total.unexplained.mean,
+        sum((y) => y.unexplained.mean),
+      ),
+    ).toBeLessThan(1e-12);
+    expect(
+      rel(
+        r.total.transplants.mean,
+        sum((y) => y.transplants.mean),
+      ),
+    ).toBeLessThan(1e-12);
+    expect(
+      rel(
+        r.total.explained.mean,
+        sum((y) => y.explained.mean),
+      ),
+    ).toBeLessThan(1e-12);
+    // core detail: the same unexplained and share summaries, means only for transplants and explained
+    const c = runAccounting(s, { draws: 20_001, seed: 4, detail: "core" }).result;
+    expect(canonicalJson(c.total.unexplained)).toBe(canonicalJson(r.total.unexplained));
+    expect(canonicalJson(c.total.shareExplained)).toBe(canonicalJson(r.total.shareExplained));
+    expect(rel(c.total.explained.mean, r.total.explained.mean)).toBeLessThan(1e-12);
+    expect(canonicalJson(c.years.map((y) => y.unexplained))).toBe(canonicalJson(r.years.map((y) => y.unexplained)));
+  });
+
+  it("PERT organ volume: mean and sd of the by-organ draws match the Beta closed form", () => {
+    // PERT(1000, 2000, 4000), lambda 4 = 1000 + 3000·Beta(7/3, 11/3): mean (1000 + 4·2000 + 4000)/6 = 2166.67,
+    // sd = 3000·sqrt(αβ/((α+β)²(α+β+1))) = 552.77 (python3: scipy.stats.beta(7/3, 11/3).std()*3000 -> 552.7707983925666);
+    // Beta(7/3, 11/3) has kurtosis below 3, so sdTolerance applies
+    const n = 50_000;
+    const liver = runAccounting(s, { draws: n, seed: 6 }).result.years[0]!.byOrgan!.liver!;
+    expect(Math.abs(liver.mean - 2166.6666666666665)).toBeLessThan((4 * 552.7707983925666) / Math.sqrt(n));
+    expect(Math.abs(liver.sd / 552.7707983925666 - 1)).toBeLessThan(sdTolerance(n));
+  });
+});

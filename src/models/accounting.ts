@@ -5,14 +5,13 @@ import {
   distQuantile,
   fillNormals,
   fromScores,
-  normalDraw,
   isDegenerate,
   needsUniforms,
   sampleInto,
   scoresToUniforms,
   type Dist,
 } from "./distributions.js";
-import { summarizeInPlace, type Summary } from "./quantiles.js";
+import { summarizeInPlace, summarizeWithRange, type Summary } from "./quantiles.js";
 import {
   ASSUMPTION,
   VARIABLES,
@@ -31,7 +30,8 @@ import {
  * Memory is bounded and independent of the number of years: the engine walks the years in order
  * and, within a year, the draws in blocks of 8,192 (the inputs' buffers stay in cache); it keeps
  * full-length Float64Arrays only for the year's unexplained values and share explained (and, with
- * detail "full", transplants and explained), the cumulative sums, and the normal scores of shared
+ * detail "full", transplants and explained), the cumulative sums of transplants and unexplained
+ * (cumulative explained is their difference, formed once at the end), and the normal scores of shared
  * draws and year-correlation chains. Quantiles come from those typed arrays by a bucket histogram
  * plus selection (quantiles.ts), never from arrays of objects.
  *
@@ -44,7 +44,11 @@ import {
  */
 
 export const METHOD = "model.accounting";
-export const METHOD_VERSION = "1.0.0";
+/**
+ * 1.1.0: inputs draw from the seed's bulk xoshiro128** stream (Rng.fillUniform) and PERT by the gamma
+ * ratio, so a given seed gives different (equally distributed) draws than 1.0.0.
+ */
+export const METHOD_VERSION = "1.1.0";
 export const DEFAULT_DRAWS = 100_000;
 export const DEFAULT_SEED = 20200310;
 export const MAX_DRAWS = 10_000_000;
@@ -206,10 +210,32 @@ function finiteSummary(sm: Summary, what: string): Summary {
   return sm;
 }
 
+/** Slots of the per-year accumulator filled by combineYear. */
+const ACC_COVERED = 0;
+const ACC_M = 1;
+const ACC_SUM_U = 2;
+const ACC_MIN_U = 3;
+const ACC_MAX_U = 4;
+const ACC_SUM_R = 5;
+const ACC_MIN_R = 6;
+const ACC_MAX_R = 7;
+const ACC_SUM_T = 8;
+const ACC_SUM_X = 9;
+const ACC_SIZE = 10;
+
+function resetAcc(acc: Float64Array): void {
+  acc.fill(0);
+  acc[ACC_MIN_U] = Infinity;
+  acc[ACC_MAX_U] = -Infinity;
+  acc[ACC_MIN_R] = Infinity;
+  acc[ACC_MAX_R] = -Infinity;
+}
+
 /**
- * The identity for one year, draw by draw: X = E·S·O + D·P + L, U = T − X; adds to the cumulative
- * sums; writes X/T into R (from index mStart) for draws with T > 0. Works on one block of draws.
- * Returns [draws with U ≤ 0, index after the last ratio written].
+ * The identity for one year, draw by draw: X = E·S·O + D·P + L, U = T − X; adds T and U to the
+ * cumulative sums; writes X/T into R (from index acc[ACC_M]) for draws with T > 0. Works on one block of draws
+ * and, in the same loop, accumulates in `acc` the draws with U ≤ 0, the sums (in draw order, so they
+ * equal a separate pass) and ranges of U and of the ratios, and the sums of T and X.
  */
 function combineYear(
   T: Float64Array,
@@ -222,14 +248,21 @@ function combineYear(
   X: Float64Array,
   U: Float64Array,
   R: Float64Array,
-  mStart: number,
   cumT: Float64Array,
-  cumX: Float64Array,
   cumU: Float64Array,
-): [number, number] {
+  acc: Float64Array,
+): void {
   const n = T.length;
-  let covered = 0;
-  let m = mStart;
+  let covered = acc[ACC_COVERED]!;
+  let m = acc[ACC_M]!;
+  let sumU = acc[ACC_SUM_U]!;
+  let minU = acc[ACC_MIN_U]!;
+  let maxU = acc[ACC_MAX_U]!;
+  let sumR = acc[ACC_SUM_R]!;
+  let minR = acc[ACC_MIN_R]!;
+  let maxR = acc[ACC_MAX_R]!;
+  let sumT = acc[ACC_SUM_T]!;
+  let sumX = acc[ACC_SUM_X]!;
   for (let i = 0; i < n; i++) {
     const t = T[i]!;
     const x = E[i]! * S[i]! * O[i]! + D[i]! * P[i]! + L[i]!;
@@ -237,21 +270,42 @@ function combineYear(
     X[i] = x;
     U[i] = u;
     cumT[i] = cumT[i]! + t;
-    cumX[i] = cumX[i]! + x;
     cumU[i] = cumU[i]! + u;
+    sumT += t;
+    sumX += x;
+    sumU += u;
+    if (u < minU) minU = u;
+    if (u > maxU) maxU = u;
     if (u <= 0) covered++;
-    if (t > 0) R[m++] = x / t;
+    if (t > 0) {
+      const r = x / t;
+      R[m++] = r;
+      sumR += r;
+      if (r < minR) minR = r;
+      if (r > maxR) maxR = r;
+    }
   }
-  return [covered, m];
+  acc[ACC_COVERED] = covered;
+  acc[ACC_M] = m;
+  acc[ACC_SUM_U] = sumU;
+  acc[ACC_MIN_U] = minU;
+  acc[ACC_MAX_U] = maxU;
+  acc[ACC_SUM_R] = sumR;
+  acc[ACC_MIN_R] = minR;
+  acc[ACC_MAX_R] = maxR;
+  acc[ACC_SUM_T] = sumT;
+  acc[ACC_SUM_X] = sumX;
 }
 
 function addInto(acc: Float64Array, v: Float64Array): void {
   for (let i = 0; i < acc.length; i++) acc[i] = acc[i]! + v[i]!;
 }
 
-function ar1Step(z: Float64Array, rho: number, rng: Rng): void {
+/** z ← ρ·z + √(1 − ρ²)·ε, with ε standard normal from the chain's stream (`eps` is scratch). */
+function ar1Step(z: Float64Array, rho: number, rng: Rng, eps: Float64Array): void {
+  fillNormals(rng, eps);
   const b = Math.sqrt(1 - rho * rho);
-  for (let i = 0; i < z.length; i++) z[i] = rho * z[i]! + b * normalDraw(rng);
+  for (let i = 0; i < z.length; i++) z[i] = rho * z[i]! + b * eps[i]!;
 }
 
 /** Draws are processed in blocks of this size so that the per-input buffers stay in cache. */
@@ -275,6 +329,7 @@ export function runAccounting(s: Scenario, opts: EngineOptions): EngineOutput {
   // year-correlation chains: the current normal scores of every draw
   const chainZ = new Map<string, { z: Float64Array; yearIndex: number }>();
   const chainUB = new Float64Array(B);
+  const chainEB = new Float64Array(B);
 
   // block buffers
   const tB = new Float64Array(B);
@@ -295,18 +350,21 @@ export function runAccounting(s: Scenario, opts: EngineOptions): EngineOutput {
   const X = full ? new Float64Array(n) : null;
   const organFull = new Map<string, Float64Array>();
   const cumT = new Float64Array(n);
-  const cumX = new Float64Array(n);
   const cumU = new Float64Array(n);
   const factorSums = new Map<string, Float64Array>();
+  const acc = new Float64Array(ACC_SIZE);
 
   const fillerOf = (p: PlannedInput, yearIndex: number): InputFiller => {
     const d = p.driver;
     switch (d.type) {
-      case "fixed":
-        return (_off, out) => out.fill(d.value);
+      case "fixed": {
+        const fillFixed: InputFiller = (_off, out) => out.fill(d.value);
+        return fillFixed;
+      }
       case "independent": {
         const rng = stream(p.factor, d.label);
-        return (_off, out) => sampleInto(p.dist, rng, out);
+        const fillIndependent: InputFiller = (_off, out) => sampleInto(p.dist, rng, out);
+        return fillIndependent;
       }
       case "shared": {
         let g = sharedZ.get(d.group);
@@ -321,8 +379,9 @@ export function runAccounting(s: Scenario, opts: EngineOptions): EngineOutput {
           scoresToUniforms(g.z, g.u);
         }
         const { z, u } = g;
-        return (off, out) =>
+        const fillShared: InputFiller = (off, out) =>
           fromScores(p.dist, z.subarray(off, off + out.length), u ? u.subarray(off, off + out.length) : null, out);
+        return fillShared;
       }
       case "chain": {
         const rng = stream(p.factor, d.label);
@@ -331,50 +390,49 @@ export function runAccounting(s: Scenario, opts: EngineOptions): EngineOutput {
         const z = prev?.z ?? new Float64Array(n);
         chainZ.set(d.chain, { z, yearIndex });
         const need = needsUniforms(p.dist);
-        return (off, out) => {
+        const fillChain: InputFiller = (off, out) => {
           const zv = z.subarray(off, off + out.length);
-          if (cont) ar1Step(zv, d.rho, rng);
+          if (cont) ar1Step(zv, d.rho, rng, chainEB.subarray(0, out.length));
           else fillNormals(rng, zv);
           const uv = need ? chainUB.subarray(0, out.length) : null;
           if (uv) scoresToUniforms(zv, uv);
           fromScores(p.dist, zv, uv, out);
         };
+        return fillChain;
       }
     }
   };
   const keepFactor = (factor: string, off: number, values: Float64Array): void => {
     if (!opts.keep) return;
-    let acc = factorSums.get(factor);
-    if (!acc) {
-      acc = new Float64Array(n);
-      factorSums.set(factor, acc);
+    let sums = factorSums.get(factor);
+    if (!sums) {
+      sums = new Float64Array(n);
+      factorSums.set(factor, sums);
     }
-    addInto(acc.subarray(off, off + values.length), values);
+    addInto(sums.subarray(off, off + values.length), values);
   };
   const meanOnly = (sum: number, what: string): MeanOnly => finiteSummary({ mean: sum / n } as Summary, what);
 
   const years: YearResult[] = [];
-  s.years.forEach((y, yi) => {
+  s.years.forEach(function runYear(y, yi) {
     const plan = planYear(s, yi, sharedIdx, chainIdx);
     const organs = plan.filter((p) => p.variable === "transplants").map((p) => ({ p, fill: fillerOf(p, yi) }));
     const others = plan.filter((p) => p.variable !== "transplants").map((p) => ({ p, fill: fillerOf(p, yi) }));
     for (const { p } of organs)
       if (p.organ !== "all" && !organFull.has(p.organ!)) organFull.set(p.organ!, new Float64Array(n));
-    let covered = 0;
-    let m = 0;
-    let sumT = 0;
-    let sumX = 0;
+    resetAcc(acc);
     for (let off = 0; off < n; off += B) {
       const len = Math.min(B, n - off);
       const tv = tB.subarray(0, len);
-      tv.fill(0);
-      for (const { p, fill } of organs) {
-        const ov = oB.subarray(0, len);
+      // the first organ's draws go straight into the transplants buffer, the others are added to it
+      if (organs.length === 0) tv.fill(0);
+      organs.forEach(({ p, fill }, k) => {
+        const ov = k === 0 ? tv : oB.subarray(0, len);
         fill(off, ov);
         keepFactor(p.factor, off, ov);
-        addInto(tv, ov);
+        if (k > 0) addInto(tv, ov);
         if (p.organ !== "all") organFull.get(p.organ!)!.set(ov, off);
-      }
+      });
       for (const { p, fill } of others) {
         const v = vB[p.variable as Exclude<Variable, "transplants">].subarray(0, len);
         fill(off, v);
@@ -382,7 +440,7 @@ export function runAccounting(s: Scenario, opts: EngineOptions): EngineOutput {
       }
       const xv = xB.subarray(0, len);
       const end = off + len;
-      const [c, m2] = combineYear(
+      combineYear(
         tv,
         vB.executions.subarray(0, len),
         vB.shareUsed.subarray(0, len),
@@ -393,23 +451,17 @@ export function runAccounting(s: Scenario, opts: EngineOptions): EngineOutput {
         xv,
         U.subarray(off, end),
         R,
-        m,
         cumT.subarray(off, end),
-        cumX.subarray(off, end),
         cumU.subarray(off, end),
+        acc,
       );
-      covered += c;
-      m = m2;
       if (T && X) {
         T.set(tv, off);
         X.set(xv, off);
-      } else {
-        for (let i = 0; i < len; i++) {
-          sumT += tv[i]!;
-          sumX += xv[i]!;
-        }
       }
     }
+    const covered = acc[ACC_COVERED]!;
+    const m = acc[ACC_M]!;
     let byOrgan: Record<string, Summary> | undefined;
     for (const { p } of organs) {
       if (p.organ === "all") continue;
@@ -418,11 +470,20 @@ export function runAccounting(s: Scenario, opts: EngineOptions): EngineOutput {
     }
     const yr: YearResult = {
       year: y.year,
-      transplants: T ? finiteSummary(summarizeInPlace(T), "transplants") : meanOnly(sumT, "transplants"),
-      explained: X ? finiteSummary(summarizeInPlace(X), "explained") : meanOnly(sumX, "explained"),
-      unexplained: finiteSummary(summarizeInPlace(U), "unexplained"),
+      transplants: T ? finiteSummary(summarizeInPlace(T), "transplants") : meanOnly(acc[ACC_SUM_T]!, "transplants"),
+      explained: X ? finiteSummary(summarizeInPlace(X), "explained") : meanOnly(acc[ACC_SUM_X]!, "explained"),
+      unexplained: finiteSummary(
+        summarizeWithRange(U, acc[ACC_SUM_U]!, acc[ACC_MIN_U]!, acc[ACC_MAX_U]!),
+        "unexplained",
+      ),
       pCovered: covered / n,
-      shareExplained: m > 0 ? finiteSummary(summarizeInPlace(R.subarray(0, m)), "shareExplained") : null,
+      shareExplained:
+        m > 0
+          ? finiteSummary(
+              summarizeWithRange(R.subarray(0, m), acc[ACC_SUM_R]!, acc[ACC_MIN_R]!, acc[ACC_MAX_R]!),
+              "shareExplained",
+            )
+          : null,
     };
     if (byOrgan) yr.byOrgan = byOrgan;
     years.push(yr);
@@ -434,11 +495,18 @@ export function runAccounting(s: Scenario, opts: EngineOptions): EngineOutput {
     for (let i = 0; i < n; i++) sum += a[i]!;
     return meanOnly(sum, what);
   };
+  // cumulative explained = cumulative transplants − cumulative unexplained (in the year buffer U,
+  // no longer needed): one full-length array fewer to update every year
+  const cumX = U;
   let covered = 0;
   let m = 0;
   for (let i = 0; i < n; i++) {
-    if (cumU[i]! <= 0) covered++;
-    if (cumT[i]! > 0) R[m++] = cumX[i]! / cumT[i]!;
+    const t = cumT[i]!;
+    const u = cumU[i]!;
+    const x = t - u;
+    cumX[i] = x;
+    if (u <= 0) covered++;
+    if (t > 0) R[m++] = x / t;
   }
   const kept: KeptDraws | undefined = opts.keep ? { total: Float64Array.from(cumU), factors: factorSums } : undefined;
   const total = {

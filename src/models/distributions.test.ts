@@ -1,12 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { createRng } from "../stats/rng.js";
 import {
+  BulkUniforms,
   distCdf,
   distMean,
   distQuantile,
   distVariance,
   fillNormals,
   fromNormalScores,
+  gammaDraw,
   invRegIncBeta,
   phi,
   phiInv,
@@ -84,6 +86,15 @@ describe("analytic moments and quantiles (against scipy)", () => {
       expect(Math.abs(phi(z) - ref[i]!)).toBeLessThan(1e-15);
       expect(Math.abs(phi(z) - ref[i]!) / ref[i]!).toBeLessThan(1e-8);
     });
+    // |z| < √2 uses the Cephes erf rational (no exponential), |z| ≥ √2 Hart/West; both sides of the
+    // switch against mpmath (python3: from mpmath import mp; mp.dps = 40; float(mp.ncdf(z)))
+    const zs2 = [-1.4142135623730951, -1.2, -0.3, 0.999, 1.0, 1.3, 1.4142135623730951, 1.5];
+    const ref2 = [
+      0.07864960352514255, 0.11506967022170828, 0.3820885778110474, 0.8411026543586817, 0.8413447460685429,
+      0.9031995154143897, 0.9213503964748575, 0.9331927987311419,
+    ];
+    zs2.forEach((z, i) => expect(Math.abs(phi(z) - ref2[i]!)).toBeLessThan(3e-16));
+    expect(phi(NaN)).toBeNaN();
     const ps = [1e-10, 0.025, 0.5, 0.975];
     const q = [-6.361340902404056, -1.9599639845400545, 0, 1.959963984540054];
     // @stdlib's quantile is accurate to about 2e-9 relative in the far tail (p = 1e-10)
@@ -146,6 +157,52 @@ describe("samplers", () => {
     expect(sorted[m - 1]!).toBeGreaterThan(3.45);
   });
 
+  it("PERT by the gamma ratio: Kolmogorov-Smirnov distance to the Beta CDF (regularised incomplete beta)", () => {
+    for (const d of [pert, { kind: "pert", min: 0, mode: 1, max: 10 } as Dist]) {
+      const m = 100_000;
+      const out = new Float64Array(m);
+      sampleInto(d, createRng(13), out);
+      out.sort();
+      let dmax = 0;
+      for (let i = 0; i < m; i++) {
+        const f = distCdf(d, out[i]!);
+        dmax = Math.max(dmax, Math.abs(f - i / m), Math.abs(f - (i + 1) / m));
+      }
+      // KS critical value at alpha = 0.001 is 1.95/sqrt(n)
+      expect(dmax).toBeLessThan(1.95 / Math.sqrt(m));
+      expect(out[0]!).toBeGreaterThanOrEqual(d.kind === "pert" ? d.min : 0);
+    }
+  });
+
+  it("Marsaglia-Tsang gamma (and the a < 1 boost): mean a and variance a within 4 SE", () => {
+    for (const a of [0.5, 1, 2.3, 15]) {
+      const src = new BulkUniforms(createRng(17));
+      const m = 200_000;
+      let s = 0;
+      let s2 = 0;
+      for (let i = 0; i < m; i++) {
+        const g = gammaDraw(src, a);
+        s += g;
+        s2 += g * g;
+      }
+      const mean = s / m;
+      const variance = s2 / m - mean * mean;
+      expect(Math.abs(mean - a)).toBeLessThan(4 * Math.sqrt(a / m));
+      // Var of the sample variance ≈ σ⁴(2 + 6/a)/n (gamma excess kurtosis 6/a)
+      expect(Math.abs(variance - a)).toBeLessThan(4 * a * Math.sqrt((2 + 6 / a) / m));
+    }
+  });
+
+  it("samplers draw from the bulk stream only: the uniform()/normal() stream is left as it was", () => {
+    const r = createRng(21);
+    const ref = createRng(21);
+    for (const d of [tri, tnorm, logn, pert, { kind: "normal", mean: 0.5, sd: 1, lower: 0 } as Dist]) {
+      sampleInto(d, r, new Float64Array(5000));
+    }
+    fillNormals(r, new Float64Array(5000));
+    expect([r.uniform(), r.normal(), r.uniform()]).toEqual([ref.uniform(), ref.normal(), ref.uniform()]);
+  });
+
   it("same seed, same draws; different seed, different draws", () => {
     const a = new Float64Array(1000);
     const b = new Float64Array(1000);
@@ -154,6 +211,14 @@ describe("samplers", () => {
     expect(Buffer.from(a.buffer).equals(Buffer.from(b.buffer))).toBe(true);
     sampleInto(tri, createRng(4), b);
     expect(Buffer.from(a.buffer).equals(Buffer.from(b.buffer))).toBe(false);
+    // the same for every kind, including the rejection paths (truncated normal, PERT, ziggurat tails)
+    for (const d of [tnorm, logn, pert, { kind: "normal", mean: 0.5, sd: 1, lower: 0 } as Dist]) {
+      const x = new Float64Array(20_000);
+      const y = new Float64Array(20_000);
+      sampleInto(d, createRng(5), x);
+      sampleInto(d, createRng(5), y);
+      expect(Buffer.from(x.buffer).equals(Buffer.from(y.buffer))).toBe(true);
+    }
   });
 
   it("fromNormalScores maps a score to the quantile at Φ(z)", () => {

@@ -1,6 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { createRng } from "../stats/rng.js";
-import { pearson, quantile, quantilesInPlace, ranks, selectInPlace, spearman, summarizeInPlace } from "./quantiles.js";
+import {
+  pearson,
+  quantile,
+  quantilesInPlace,
+  ranks,
+  selectInPlace,
+  spearman,
+  summarizeInPlace,
+  summarizeWithRange,
+} from "./quantiles.js";
 
 // Reference values from numpy 2.4 / scipy 1.17:
 //   x = np.array([3.,1.,4.,1.,5.,9.,2.,6.,5.,3.,5.]); y = np.array([2.,7.,1.,8.,2.,8.,1.,8.,2.,8.,4.])
@@ -85,5 +94,41 @@ describe("histogram order statistics (large samples)", () => {
       const got = quantilesInPlace(Float64Array.from(arr), ps);
       ps.forEach((p, i) => expect(got[i]).toBe(exactQ7(arr, p)));
     }
+  });
+});
+
+describe("summaries of large samples", () => {
+  it("summarizeInPlace (fused passes) = two-pass mean/sd and sorted type-7 quantiles; summarizeWithRange agrees", () => {
+    const rng = createRng(31);
+    const a = new Float64Array(60_001);
+    for (let i = 0; i < a.length; i++) a[i] = Math.exp(rng.normal()) * 100 - 50;
+    let s = 0;
+    let min = Infinity;
+    let max = -Infinity;
+    for (const x of a) {
+      s += x;
+      min = Math.min(min, x);
+      max = Math.max(max, x);
+    }
+    const mean = s / a.length;
+    let ss = 0;
+    for (const x of a) ss += (x - mean) ** 2;
+    const sorted = Float64Array.from(a).sort();
+    const q7 = (p: number): number => {
+      const h = (sorted.length - 1) * p;
+      const k = Math.floor(h);
+      return sorted[k]! + (h - k) * (sorted[k + 1]! - sorted[k]!);
+    };
+    const want = {
+      mean,
+      sd: Math.sqrt(ss / (a.length - 1)),
+      p05: q7(0.05),
+      p25: q7(0.25),
+      p50: q7(0.5),
+      p75: q7(0.75),
+      p95: q7(0.95),
+    };
+    expect(summarizeInPlace(Float64Array.from(a))).toEqual(want);
+    expect(summarizeWithRange(Float64Array.from(a), s, min, max)).toEqual(want);
   });
 });

@@ -62,6 +62,19 @@ function swap(a: Float64Array, i: number, j: number): void {
  * the middle index, then recurse into each side).
  */
 export function quantilesInPlace(a: Float64Array, probs: readonly number[]): number[] {
+  return quantilesWithRange(a, probs, null).q;
+}
+
+/**
+ * quantilesInPlace, optionally with the sample's range already known (`range` = {min, max, mean}),
+ * in which case the histogram's counting pass also returns Σ(x − mean)² (one pass fewer for
+ * summarizeInPlace).
+ */
+function quantilesWithRange(
+  a: Float64Array,
+  probs: readonly number[],
+  range: { min: number; max: number; mean: number } | null,
+): { q: number[]; ss: number | null } {
   const n = a.length;
   if (n === 0) throw new RangeError("quantiles of an empty sample");
   const need = new Set<number>();
@@ -74,19 +87,37 @@ export function quantilesInPlace(a: Float64Array, probs: readonly number[]): num
   }
   const ks = [...need].sort((x, y) => x - y);
   let at: (k: number) => number;
+  let ss: number | null = null;
   if (n >= HISTOGRAM_MIN) {
-    const v = orderStatisticsByHistogram(a, ks);
-    at = (k) => v.get(k)!;
+    let min: number;
+    let max: number;
+    if (range) ({ min, max } = range);
+    else [min, max] = rangeOf(a);
+    const r = histogramOrderStatistics(a, ks, min, max, range ? range.mean : null);
+    ss = r.ss;
+    at = (k) => r.values.get(k)!;
   } else {
     multiSelect(a, ks, 0, n - 1);
     at = (k) => a[k]!;
   }
-  return probs.map((p) => {
+  const q = probs.map((p) => {
     const h = (n - 1) * p;
     const k = Math.floor(h);
     const lowV = at(k);
     return h > k && k + 1 < n ? lowV + (h - k) * (at(k + 1) - lowV) : lowV;
   });
+  return { q, ss };
+}
+
+function rangeOf(a: Float64Array): [number, number] {
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    if (x < min) min = x;
+    if (x > max) max = x;
+  }
+  return [min, max];
 }
 
 const HISTOGRAM_MIN = 4096;
@@ -100,25 +131,47 @@ const BUCKETS = 8192;
  * speed depends on how the values spread over the buckets.
  */
 export function orderStatisticsByHistogram(a: Float64Array, ks: readonly number[]): Map<number, number> {
+  const [min, max] = rangeOf(a);
+  return histogramOrderStatistics(a, ks, min, max, null).values;
+}
+
+/**
+ * The histogram selection of orderStatisticsByHistogram with the range [min, max] given. With `mean`
+ * given, the counting pass also sums (x − mean)², in index order (the same value as a separate loop).
+ */
+function histogramOrderStatistics(
+  a: Float64Array,
+  ks: readonly number[],
+  min: number,
+  max: number,
+  mean: number | null,
+): { values: Map<number, number>; ss: number | null } {
   const n = a.length;
-  let min = Infinity;
-  let max = -Infinity;
-  for (let i = 0; i < n; i++) {
-    const x = a[i]!;
-    if (x < min) min = x;
-    if (x > max) max = x;
-  }
   const out = new Map<number, number>();
+  let ss: number | null = null;
   if (!(max > min)) {
+    if (mean !== null) ss = sumSquaredDeviations(a, mean);
     for (const k of ks) out.set(k, min);
-    return out;
+    return { values: out, ss };
   }
   const scale = BUCKETS / (max - min);
   const last = BUCKETS - 1;
   const counts = new Uint32Array(BUCKETS);
-  for (let i = 0; i < n; i++) {
-    const b = Math.floor((a[i]! - min) * scale);
-    counts[b > last ? last : b]!++;
+  if (mean !== null) {
+    let acc = 0;
+    for (let i = 0; i < n; i++) {
+      const x = a[i]!;
+      const d = x - mean;
+      acc += d * d;
+      const b = Math.floor((x - min) * scale);
+      counts[b > last ? last : b]!++;
+    }
+    ss = acc;
+  } else {
+    for (let i = 0; i < n; i++) {
+      const b = Math.floor((a[i]! - min) * scale);
+      counts[b > last ? last : b]!++;
+    }
   }
   // bucket, and rank inside the bucket, of every wanted order statistic
   const slotOf = new Int32Array(BUCKETS).fill(-1);
@@ -144,7 +197,16 @@ export function orderStatisticsByHistogram(a: Float64Array, ks: readonly number[
     if (slot >= 0) values[slot]![filled[slot]!++] = x;
   }
   for (const { k, slot } of want) out.set(k, selectInPlace(values[slot]!, k - targets[slot]!.before));
-  return out;
+  return { values: out, ss };
+}
+
+function sumSquaredDeviations(a: Float64Array, mean: number): number {
+  let ss = 0;
+  for (let i = 0; i < a.length; i++) {
+    const d = a[i]! - mean;
+    ss += d * d;
+  }
+  return ss;
 }
 
 function multiSelect(a: Float64Array, ks: number[], lo: number, hi: number): void {
@@ -173,19 +235,38 @@ export interface Summary {
 
 export const SUMMARY_PROBS = [0.05, 0.25, 0.5, 0.75, 0.95] as const;
 
-/** Mean, sample standard deviation and the 5/25/50/75/95 % quantiles. Permutes `a`. */
+/**
+ * Mean, sample standard deviation and the 5/25/50/75/95 % quantiles. Permutes `a` (small samples
+ * only). Large samples take three passes: sum and range; squared deviations fused with the
+ * histogram count; the copy of the wanted buckets.
+ */
 export function summarizeInPlace(a: Float64Array): Summary {
   const n = a.length;
   let s = 0;
-  for (let i = 0; i < n; i++) s += a[i]!;
-  const mean = s / n;
-  let ss = 0;
+  let min = Infinity;
+  let max = -Infinity;
   for (let i = 0; i < n; i++) {
-    const d = a[i]! - mean;
-    ss += d * d;
+    const x = a[i]!;
+    s += x;
+    if (x < min) min = x;
+    if (x > max) max = x;
   }
+  return summarizeWithRange(a, s, min, max);
+}
+
+/**
+ * summarizeInPlace for a sample whose sum (accumulated in index order, so that the mean is the same
+ * number) and range were gathered while it was written: saves the first pass.
+ */
+export function summarizeWithRange(a: Float64Array, sum: number, min: number, max: number): Summary {
+  const n = a.length;
+  const mean = sum / n;
+  // the sum of squares must be taken before a small sample is permuted by selection
+  const ssSmall = n < HISTOGRAM_MIN ? sumSquaredDeviations(a, mean) : null;
+  const r = quantilesWithRange(a, SUMMARY_PROBS, { min, max, mean });
+  const ss = ssSmall ?? r.ss!;
   const sd = n > 1 ? Math.sqrt(ss / (n - 1)) : 0;
-  const [p05, p25, p50, p75, p95] = quantilesInPlace(a, SUMMARY_PROBS) as [number, number, number, number, number];
+  const [p05, p25, p50, p75, p95] = r.q as [number, number, number, number, number];
   return { mean, sd, p05, p25, p50, p75, p95 };
 }
 
