@@ -12,6 +12,7 @@ import { EVIDENCE_TYPES, isEvidenceType } from "../evidence/store/taxonomy.js";
 import { verifyArchive } from "../evidence/store/verify.js";
 import { exportBundle } from "../evidence/bundle/export.js";
 import { importBundle } from "../evidence/bundle/import.js";
+import { indexArchiveItems } from "../evidence/search/index-writer.js";
 import { verifyBundle } from "../evidence/bundle/verify-bundle.js";
 import type { CliContext } from "./main.js";
 import { EXIT, printJson } from "./io.js";
@@ -287,7 +288,12 @@ export function register(program: Command, ctx: CliContext): void {
     .option("--actor <name>", "who imports")
     .action(async (bundle: string, o: Common & { trustedKey?: string }) => {
       const tk = trustedKey(o.trustedKey);
-      const r = await run(resolveArchiveDir(o.archive), (a) => importBundle(a, resolve(bundle), { actor: o.actor ?? defaultActor(), ...(tk ? { trustedPublicKey: tk } : {}) }));
+      const r = await run(resolveArchiveDir(o.archive), async (a) => {
+        const res = await importBundle(a, resolve(bundle), { actor: o.actor ?? defaultActor(), ...(tk ? { trustedPublicKey: tk } : {}) });
+        // imported rows bypass the text hook: index their texts so that they are searchable at once
+        if (res.imported.length > 0) await indexArchiveItems(a, { itemIds: res.imported });
+        return res;
+      });
       if (o.json) printJson(ctx.io, r);
       else ctx.io.out(`imported ${r.imported.length} item(s), ${r.skipped.length} already present, ${r.leftOut.length} record(s) left out (withheld in the bundle)`);
     });

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { createHash, type KeyObject } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { OrganAuditError } from "../../core/errors.js";
@@ -26,6 +27,7 @@ export interface ImportResult {
  * archive's witness key.
  */
 export async function importBundle(a: Archive, file: string, opts: { actor: string; trustedPublicKey?: KeyObject }): Promise<ImportResult> {
+  if (!existsSync(file)) throw new OrganAuditError("E_FILE_NOT_FOUND", { file }, { file });
   let zip: ZipReader;
   try {
     zip = await ZipReader.open(file);

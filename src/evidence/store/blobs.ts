@@ -43,10 +43,19 @@ export class BlobStore {
   }
 
   /** Remove partial writes left by a killed process. */
+  /**
+   * Remove temp files left by writers that no longer run (e.g. a process killed mid-write). Temp names
+   * start with the writer's PID, so another live process's file in progress is never removed.
+   */
   cleanTmp(): void {
     const tmp = paths(this.dir).tmp;
     mkdirSync(tmp, { recursive: true });
-    for (const f of readdirSync(tmp)) rmSync(join(tmp, f), { force: true });
+    for (const f of readdirSync(tmp)) {
+      const pid = Number(/^(\d+)-/.exec(f)?.[1] ?? NaN);
+      if (Number.isInteger(pid) && pid !== process.pid && processAlive(pid)) continue;
+      if (pid === process.pid) continue;
+      rmSync(join(tmp, f), { force: true });
+    }
   }
 
   async putBytes(bytes: Uint8Array, opts: PutOptions): Promise<PutResult> {
@@ -65,7 +74,7 @@ export class BlobStore {
     const dest = this.path(sha256);
     if (existsSync(dest)) return { sha256, size: bytes.length, existed: true };
     const tmpDir = paths(this.dir).tmp;
-    const tmp = join(tmpDir, `${Date.now()}-${randomBytes(8).toString("hex")}.part`);
+    const tmp = join(tmpDir, `${process.pid}-${Date.now()}-${randomBytes(8).toString("hex")}.part`);
     try {
       const fd = openSync(tmp, "wx", 0o644);
       try {
@@ -101,7 +110,7 @@ export class BlobStore {
   async put(chunks: AsyncIterable<Uint8Array | string>, opts: PutOptions): Promise<PutResult> {
     const tmpDir = paths(this.dir).tmp;
     mkdirSync(tmpDir, { recursive: true });
-    const tmp = join(tmpDir, `${Date.now()}-${randomBytes(8).toString("hex")}.part`);
+    const tmp = join(tmpDir, `${process.pid}-${Date.now()}-${randomBytes(8).toString("hex")}.part`);
     const fh = await open(tmp, "wx", 0o644);
     const hash = createHash("sha256");
     let size = 0;
@@ -164,5 +173,15 @@ export class BlobStore {
 
   async remove(sha256: string): Promise<void> {
     await unlink(this.path(sha256)).catch(() => undefined);
+  }
+}
+
+/** Whether a process with this PID exists (signal 0 checks without signalling). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
   }
 }
