@@ -25,6 +25,12 @@ const BY_EXT: Record<string, string> = {
   ogg: "audio/ogg",
   warc: "application/warc",
   gz: "application/gzip",
+  mp4: "video/mp4",
+  zip: "application/zip",
+  doc: "application/msword",
+  docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+  xls: "application/vnd.ms-excel",
+  xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 };
 
 function startsWith(bytes: Uint8Array, sig: number[], at = 0): boolean {
@@ -38,6 +44,11 @@ export function extensionOf(name: string | undefined): string {
   const path = name.replace(/[?#].*$/, "");
   const m = /\.([A-Za-z0-9]{1,8})$/.exec(path);
   return m?.[1]?.toLowerCase() ?? "";
+}
+
+/** MIME type from a file name's extension alone (for a record made before its bytes are read). */
+export function mimeFromName(name: string | undefined): string {
+  return BY_EXT[extensionOf(name)] ?? "application/octet-stream";
 }
 
 /** The MIME type of the bytes; `hint` is a declared type (e.g. HTTP Content-Type) used when magic says nothing. */

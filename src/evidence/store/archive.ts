@@ -9,7 +9,7 @@ import { seal, unseal } from "../crypto/seal.js";
 import { BlobStore } from "./blobs.js";
 import { createLayout, isArchiveDir, loadKeys, paths, readConfig, writeFileAtomic, type ArchiveConfig, type ArchiveKeys } from "./layout.js";
 import { runMigrations } from "./migrate.js";
-import { mimeFromName } from "./mime.js";
+import { mimeFromName } from "../content/mime.js";
 import type { CoreDb, DerivedTable, ItemsTable } from "./schema.js";
 import { openSqlite, writeTransaction } from "./sqlite-dialect.js";
 import { DERIVED_KINDS, EVIDENCE_TYPES, isDerivedKind, isEvidenceType, type DerivedKind } from "./taxonomy.js";
