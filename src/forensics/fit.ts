@@ -90,6 +90,9 @@ export interface FitOptions {
   cumulative?: boolean;
 }
 
+/** Levenberg-Marquardt iterations given to each starting point before the best one is continued. */
+const SHORT_LM_ITERATIONS = 200;
+
 /** Relative RSS below which a fit counts as exact (RSS = 0 up to rounding). */
 const PERFECT_FIT_RATIO = 1e-20;
 
@@ -362,12 +365,18 @@ export function fitModel(xIn: number[], yIn: number[], spec: ModelSpec, opts: Fi
     if (starts.length === 0) {
       return emptyResult(spec, x, y, cumulative, caveat("C_FIT_NO_START", { model: modelName(spec) }), extra);
     }
+    // Every start gets a short run; only the best one, if it has not converged yet, is continued with
+    // the full iteration budget (a non-saturating logistic otherwise spends the full budget 7 times).
     let best: ReturnType<typeof levenbergMarquardt> | null = null;
     for (const s0 of starts) {
-      const r = levenbergMarquardt(nls, z, y, s0);
+      const r = levenbergMarquardt(nls, z, y, s0, { maxIterations: SHORT_LM_ITERATIONS });
       if (!Number.isFinite(r.rss)) continue;
       if (best === null || (r.converged && !best.converged) || (r.converged === best.converged && r.rss < best.rss))
         best = r;
+    }
+    if (best !== null && !best.converged) {
+      const more = levenbergMarquardt(nls, z, y, best.params);
+      if (Number.isFinite(more.rss)) best = { ...more, iterations: best.iterations + more.iterations };
     }
     if (best === null || !best.converged || best.unscaledCovariance === null) {
       return emptyResult(
