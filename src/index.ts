@@ -40,3 +40,26 @@ export { loadScenarioFile } from "./data/scenario-file.js";
 
 // the standard audit (the main job)
 export { runStandardAudit, type StandardAudit, type StandardAuditOptions } from "./audit/standard.js";
+
+// report
+export { buildReport, writeReport } from "./report/build.js";
+export { verifyReport } from "./report/verify.js";
+
+// evidence archive
+export { openArchive, initArchive, withArchive } from "./evidence/store/archive.js";
+export { verifyArchive } from "./evidence/store/verify.js";
+export { captureUrl } from "./evidence/capture/capture.js";
+export { exportBundle } from "./evidence/bundle/export.js";
+export { importBundle } from "./evidence/bundle/import.js";
+
+// literature screening
+export type { ScreeningRecord } from "./screening/records/record.js";
+export { importFile as importScreeningFile } from "./screening/records/import-file.js";
+export { parseRis } from "./screening/records/ris.js";
+export { dedupeRecords } from "./screening/dedupe/dedupe.js";
+export { parseRules } from "./screening/rules/parse.js";
+export { afindRunningCosine, afindRunningCosineMany } from "./screening/match/running-cosine.js";
+export { simulate } from "./screening/simulate/simulate.js";
+export { cohenKappa, gwetAc1 } from "./screening/review/agreement.js";
+export { prismaCounts } from "./screening/prisma/counts.js";
+export { prismaSvg } from "./screening/prisma/svg.js";
