@@ -151,7 +151,11 @@ export function peerChart(f: Finding<PeerBenchmarkResult>): ChartSpec | null {
   return {
     id: `peers-${f.id}`,
     findingIds: [f.id],
-    caption: `Each point is one series fitted with the same ${r.model} model over the same years; the target is the diamond. Values below ${floor} are drawn at ${floor}.`,
+    caption: `Each point is one series fitted with the same ${r.model} model ${
+      f.provenance.parameters.match === "length"
+        ? "over its latest years in the window, as many as the target has"
+        : "over the same years"
+    }; the target is the diamond. Values below ${floor} are drawn at ${floor}.`,
     spec,
   };
 }
