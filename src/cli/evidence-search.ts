@@ -1,6 +1,6 @@
 /**
- * `organ-audit evidence search|capture|import-files|reindex` (E2: content and search). Adds its
- * subcommands to the `evidence` group created by src/cli/evidence.ts (E1), whichever registers first.
+ * `organ-audit evidence search|capture|import-files|reindex` (content and search). Adds its
+ * subcommands to the `evidence` group created by src/cli/evidence.ts, whichever registers first.
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { userInfo } from "node:os";

@@ -11,7 +11,7 @@ import { blobPath } from "../evidence/store/layout.js";
 
 const FIX = join(import.meta.dirname, "../../test/fixtures/evidence/core");
 
-/** Run `organ-audit evidence ...` in-process with only E1's commands registered. */
+/** Run `organ-audit evidence ...` in-process with only the archive-core commands registered. */
 async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string; json: () => Record<string, unknown> }> {
   let stdout = "";
   let stderr = "";

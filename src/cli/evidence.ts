@@ -18,8 +18,8 @@ import type { CliContext } from "./main.js";
 import { EXIT, printJson } from "./io.js";
 
 /**
- * `organ-audit evidence init|add|show|verify|export|import|redact|delete-request|log`: the archive core (E1).
- * E2 (search, capture) and E3 (claims) add their subcommands to the same `evidence` group.
+ * `organ-audit evidence init|add|show|verify|export|import|redact|delete-request|log`: the archive core.
+ * The search/capture (evidence-search.ts) and claims (evidence-claims.ts) commands add their subcommands to the same `evidence` group.
  */
 
 function collect(value: string, previous: string[] = []): string[] {
@@ -44,7 +44,7 @@ export function evidenceGroup(program: Command): Command {
 }
 
 /**
- * Open the archive for a CLI command and attach E2's search indexer when it is present, so that text
+ * Open the archive for a CLI command and attach the search module's indexer when it is present, so that text
  * added by any command is indexed in the same transaction.
  */
 export async function openForCli(dir: string, opts: OpenOptions = {}): Promise<Archive> {

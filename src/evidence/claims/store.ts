@@ -27,7 +27,7 @@ import {
  * that `evidence verify` detects any later change to them and a crash leaves all or nothing.
  */
 
-/** What the claims module uses of the archive (E1's Archive). */
+/** What the claims module uses of the archive (the archive core's Archive). */
 export type ClaimsHost = Pick<Archive, "db" | "transaction" | "record" | "getItem">;
 
 export type ClaimsDb = Kysely<ClaimsTables>;

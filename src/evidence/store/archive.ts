@@ -130,7 +130,7 @@ interface PreparedDerived {
   blobSha256: string;
 }
 
-/** Called inside the transaction that stores a text-like derived record (E2's indexer). */
+/** Called inside the transaction that stores a text-like derived record (the search module's indexer). */
 export type TextListener = (
   ev: { itemId: string; derivedId: string; kind: string; text: string; language: string | null; item: ItemRecord },
   trx: Transaction<CoreDb>,
@@ -228,7 +228,7 @@ export class Archive {
     return this.config.maxItemBytes ?? DEFAULT_MAX_ITEM_BYTES;
   }
 
-  /** Register E2's indexer: called for every text-like derived record, inside its transaction. */
+  /** Register the search module's indexer: called for every text-like derived record, inside its transaction. */
   onText(listener: TextListener): () => void {
     this.textListeners.push(listener);
     return () => (this.textListeners = this.textListeners.filter((l) => l !== listener));
@@ -244,7 +244,7 @@ export class Archive {
     return writeTransaction(this.db, fn);
   }
 
-  /** Append a custody entry (E3: after writing claim/link rows, pin them with `rows`). */
+  /** Append a custody entry (the claims module: after writing claim/link rows, pin them with `rows`). */
   record(init: EntryInit, trx?: Transaction<CoreDb>): Promise<LogEntry> {
     return this.log.append(init, trx);
   }

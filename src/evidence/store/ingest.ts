@@ -7,7 +7,7 @@ import type { AddItemInput, AddItemResult, Archive } from "./archive.js";
 
 /**
  * Add one local file with its extracted text (adapter). The text is extracted BEFORE anything is
- * stored (E2's extractText: charset detection, HTML, PDF, plain text), so a file that cannot be read
+ * stored (the content module's extractText: charset detection, HTML, PDF, plain text), so a file that cannot be read
  * (truncated PDF, invalid encoding) is refused with nothing stored; the item and its text are then
  * committed in one transaction. Files above `extractLimit` are streamed into the store without text.
  * Re-adding the same file is idempotent, and completes an item whose text is missing.

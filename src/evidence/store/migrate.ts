@@ -4,7 +4,7 @@ import type { Migration } from "./migration.js";
 
 /**
  * Tiny migrations runner. The registry is: the core migrations, then those of the optional modules
- * (src/evidence/search/migration.ts of E2, src/evidence/claims/migration.ts of E3), imported if
+ * (src/evidence/search/migration.ts, src/evidence/claims/migration.ts), imported if
  * present. A module may export `migrations: Migration[]`, `migration: Migration`, or a default of
  * either shape. Each migration runs once, in its own transaction, and is recorded in
  * schema_migrations.

@@ -3,7 +3,7 @@ import type { Generated } from "kysely";
 /**
  * Database tables of the archive core (Kysely types). SQL is kept portable (text, integer, no
  * SQLite-only types); dialect-specific statements live in sqlite-dialect.ts only.
- * E2/E3 tables are added by their own migrations; their Kysely types live in their own files.
+ * Search and claims tables are added by their own migrations; their Kysely types live in their own files.
  */
 export interface ItemsTable {
   id: string;
@@ -89,5 +89,5 @@ export interface CoreDb {
 /** Columns left out of a table's row digest (covered by another digest column). */
 export const DIGEST_EXCLUDE: Record<string, readonly string[]> = { items: ["sensitive"] };
 
-// Generated is re-exported for E2/E3 table types.
+// Generated is re-exported for search and claims table types.
 export type { Generated };
