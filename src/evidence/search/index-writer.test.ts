@@ -7,7 +7,7 @@ import { openArchive } from "../store/archive.js";
 import { attachIndexer, indexArchiveItems } from "./index-writer.js";
 import { SearchIndex } from "./index-store.js";
 
-describe("attachIndexer on E1's archive", () => {
+describe("attachIndexer on the archive", () => {
   it("indexes derived text inside the archive's transaction and drops sealed text", async () => {
     const dir = mkdtempSync(join(tmpdir(), "oa-idxw-"));
     try {

@@ -2,7 +2,7 @@
  * The archive hook: indexes every text-like derived record inside the transaction that stores it (so an
  * item's text and its index rows commit together), and drops a text from the index when it is sealed
  * (redaction). Uses the same SQL as the sync SearchIndex through kysely's raw queries, so it runs on the
- * connection and transaction that E1's archive holds.
+ * connection and transaction that the archive holds.
  */
 import { CompiledQuery, sql, type Kysely, type Transaction } from "kysely";
 import type { Archive } from "../store/archive.js";

@@ -1,10 +1,11 @@
 /**
- * Schema of the search index (E2). SQLite-specific (FTS5), isolated here: a PostgreSQL port would use
+ * Schema of the search index. SQLite-specific (FTS5), isolated here: a PostgreSQL port would use
  * pg_trgm + tsvector instead. The index is derived data: it can be dropped and rebuilt from the items and
  * their derived text (SearchIndex.rebuild / `evidence reindex`), so it is not part of the custody check.
  *
  * - search_doc: one row per indexed text (an item's extracted text, or a derived OCR/translation/transcript
- *   text), with the original text, its folded form and denormalised filter fields;
+ *   text), with the original text ('' when it equals the folded form, which is then shown), its folded
+ *   form and denormalised filter fields;
  * - search_tri: FTS5 trigram over the folded text (external content = search_doc.norm): Chinese substrings;
  * - search_words: contentless FTS5 porter unicode61 over the jieba-segmented folded text (English
  *   stemming, word-level ranking);
@@ -32,7 +33,9 @@ export const SEARCH_SCHEMA_SQL: readonly string[] = [
     norm TEXT NOT NULL,
     UNIQUE (item_id, derived_id)
   )`,
-  `CREATE INDEX IF NOT EXISTS search_doc_item ON search_doc (item_id)`,
+  // the UNIQUE (item_id, derived_id) index answers item_id lookups; a separate item_id index only cost
+  // import time (dropped in place for indexes built before)
+  `DROP INDEX IF EXISTS search_doc_item`,
   `CREATE INDEX IF NOT EXISTS search_doc_type ON search_doc (evidence_type)`,
   `CREATE TABLE IF NOT EXISTS search_tag (
     doc_id INTEGER NOT NULL,
@@ -45,7 +48,7 @@ export const SEARCH_SCHEMA_SQL: readonly string[] = [
   `CREATE VIRTUAL TABLE IF NOT EXISTS search_chars USING fts5(chars, content='', contentless_delete=1, tokenize='unicode61')`,
 ];
 
-/** Migration for E1's runner (src/evidence/store/migrate.ts imports `migration` from this file). Idempotent. */
+/** Migration for the archive's migration runner (src/evidence/store/migrate.ts imports `migration` from this file). Idempotent. */
 export const migration = {
   id: "search-0001-index",
   async up(db: Kysely<unknown>): Promise<void> {

@@ -33,6 +33,14 @@ describe("fold", () => {
   it("applies NFKC (full-width, Kangxi radicals) and lower-cases", () => {
     expect(fold("ＡＢＣ Liver ⾦")).toBe("abc liver 金");
   });
+  it("folds ASCII-only and mixed text like a conversion of the whole string", () => {
+    // reference: the unsplit pipeline lower(OpenCC t→cn(pre-pass(NFKC(s)))) with opencc-js 1.4.2
+    const t2s = OpenCC.Converter({ from: "t", to: "cn" });
+    for (const s of ["Liver TRANSPLANT 2007", "臺北醫院 Liver 肝臟移植, 中國器官移植髮展基金會 TX-123456", "ＡＢＣ 醫院"]) {
+      expect(fold(s)).toBe(t2s(toSimplified(s.normalize("NFKC"))).toLowerCase());
+    }
+    expect(fold("Liver TRANSPLANT 2007")).toBe("liver transplant 2007");
+  });
   it("keeps the length of typical CJK and ASCII text (so snippets can show the original)", () => {
     const s = "臺北某醫學中心 肝臟移植團隊 Liver Transplant Team 2007";
     expect(fold(s).length).toBe(s.length);

@@ -37,9 +37,20 @@ export function toSimplified(s: string): string {
   return c.t2s(c.prepass(s));
 }
 
-/** The search folding of a document or query. */
+const ASCII_ONLY = /^\p{ASCII}*$/u;
+const NON_ASCII_RUN = /\P{ASCII}+/gu;
+
+/**
+ * The search folding of a document or query. ASCII-only text skips NFKC and OpenCC (both are the identity
+ * on ASCII); otherwise OpenCC converts only the runs of non-ASCII characters (its dictionaries and the
+ * phrase fixes hold no ASCII, so no phrase spans an ASCII character and the result is the same as
+ * converting the whole string, with less work on the Latin parts of mixed text).
+ */
 export function fold(s: string): string {
-  return toSimplified(normalizeCjk(s)).toLowerCase();
+  if (ASCII_ONLY.test(s)) return s.toLowerCase();
+  const n = normalizeCjk(s);
+  if (ASCII_ONLY.test(n)) return n.toLowerCase();
+  return n.replace(NON_ASCII_RUN, (run) => toSimplified(run)).toLowerCase();
 }
 
 const HAN = /\p{Script=Han}/u;

@@ -1,10 +1,20 @@
 import { describe, it, expect } from "vitest";
+import { Jieba } from "@node-rs/jieba";
+import { dict } from "@node-rs/jieba/dict.js";
 import { charsForIndex, segmentForIndex } from "./segment.js";
 
 describe("segmentation for the word index", () => {
   it("cuts Han runs into jieba words and keeps Latin text", () => {
     // jieba 2.0.3 default dictionary, precise mode: 中国 / 器官移植 / 发展 / 基金会
     expect(segmentForIndex("中国器官移植发展基金会 liver").split(/\s+/).filter(Boolean)).toEqual(["中国", "器官移植", "发展", "基金会", "liver"]);
+  });
+  it("cuts several Han runs in one call with the same words as one call per run", () => {
+    // per-run reference: jieba 2.0.3 default dictionary, precise mode, each run cut on its own
+    const j = Jieba.withDict(dict);
+    const text = "中国器官移植发展基金会, 2007年 人民医院; liver 等待时间";
+    const perRun = text.replace(/\p{Script=Han}+/gu, (run) => ` ${j.cut(run, true).join(" ")} `);
+    expect(segmentForIndex(text)).toBe(perRun);
+    expect(segmentForIndex("no han here")).toBe("no han here");
   });
   it("emits the Han bigrams of each run plus its last character marked with 0", () => {
     expect(charsForIndex("人民医院，移植 abc 器")).toBe("人民 民医 医院 院0 移植 植0 器0");

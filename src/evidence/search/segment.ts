@@ -17,9 +17,24 @@ function instance(): Jieba {
 
 const HAN_RUN = /\p{Script=Han}+/gu;
 
-/** Folded text with each Han run replaced by its space-separated jieba words. */
+/**
+ * Folded text with each Han run replaced by its space-separated jieba words. The runs of a text are cut in
+ * one call, joined by "\n" (jieba splits its input into blocks at characters outside its block pattern, of
+ * which "\n" is one, and returns the "\n" as its own token), which gives the same words as one call per run
+ * at about half the cost (one native call per text instead of one per run). Falls back to one call per run
+ * if the separators do not come back one for one.
+ */
 export function segmentForIndex(folded: string): string {
-  return folded.replace(HAN_RUN, (run) => ` ${instance().cut(run, true).join(" ")} `);
+  const runs = folded.match(HAN_RUN);
+  if (!runs) return folded;
+  const per: string[][] = [[]];
+  for (const tok of instance().cut(runs.join("\n"), true)) {
+    if (tok === "\n") per.push([]);
+    else per[per.length - 1]!.push(tok);
+  }
+  if (per.length !== runs.length) return folded.replace(HAN_RUN, (run) => ` ${instance().cut(run, true).join(" ")} `);
+  let i = 0;
+  return folded.replace(HAN_RUN, () => ` ${per[i++]!.join(" ")} `);
 }
 
 /**
