@@ -4,7 +4,8 @@ import fCdf from "@stdlib/stats-base-dists-f-cdf";
 import normalQuantile from "@stdlib/stats-base-dists-normal-quantile";
 import { caveat, makeFinding, type Caveat, type Finding, type InputRef } from "../core/finding.js";
 import { OrganAuditError } from "../core/errors.js";
-import { fitPoissonGlm, sampleOverdispersedCount, type PoissonFit } from "../stats/glm.js";
+import { fitPoissonGlm, type PoissonFit } from "../stats/glm.js";
+import { sampleOverdispersedCount } from "../stats/sampling.js";
 import { createRng } from "../stats/rng.js";
 
 
@@ -19,7 +20,8 @@ import { createRng } from "../stats/rng.js";
  * only valid for a known break and is reported as "naive").
  */
 export const CHANGEPOINT_METHOD = "changepoint.segmented-poisson";
-export const CHANGEPOINT_VERSION = "1.0.0";
+/** 1.1.0: bootstrap counts drawn by src/stats/sampling.ts (one shared sampler; same distribution, other draws) */
+export const CHANGEPOINT_VERSION = "1.1.0";
 
 export interface ChangepointEvent {
   /** e.g. "1999-07-20", "1999-07" or "1999" */

@@ -2,7 +2,7 @@ import gammainc from "@stdlib/math-base-special-gammainc";
 import { caveat, makeFinding, type Caveat, type Finding, type InputRef } from "../core/finding.js";
 import { OrganAuditError } from "../core/errors.js";
 import { createRng, mixSeed } from "../stats/rng.js";
-import { sampleExponential } from "../stats/glm.js";
+import { sampleExponential } from "../stats/sampling.js";
 
 /**
  * Waiting time for an organ when usable donor organs arrive as a Poisson process.

@@ -1,5 +1,4 @@
 import gammaln from "@stdlib/math-base-special-gammaln";
-import type { Rng } from "./rng.js";
 
 /**
  * Poisson log-linear GLM fitted by iteratively reweighted least squares (IRLS), the algorithm of
@@ -153,77 +152,4 @@ export function fitPoissonGlm(X: number[][], y: number[], opts: IrlsOptions = {}
     iterations: Math.min(iter, maxIter),
     converged,
   };
-}
-
-// --- simulation from count models (used by parametric bootstraps) ---
-
-
-/**
- * Seeded samplers for count models (Poisson, gamma, gamma-Poisson = negative binomial) drawn from an
- * Rng of rng.ts. Poisson: multiplication method for mean < 10, PTRS transformed rejection (Hormann
- * 1993, as in numpy) above. Gamma: Marsaglia-Tsang (2000).
- */
-export function samplePoisson(rng: Rng, lambda: number): number {
-  if (!(lambda >= 0) || !Number.isFinite(lambda)) throw new RangeError(`samplePoisson: bad mean ${lambda}`);
-  if (lambda === 0) return 0;
-  if (lambda < 10) {
-    const L = Math.exp(-lambda);
-    let k = 0;
-    let p = rng.uniform();
-    while (p > L) {
-      k++;
-      p *= rng.uniform();
-    }
-    return k;
-  }
-  const slam = Math.sqrt(lambda);
-  const loglam = Math.log(lambda);
-  const b = 0.931 + 2.53 * slam;
-  const a = -0.059 + 0.02483 * b;
-  const invalpha = 1.1239 + 1.1328 / (b - 3.4);
-  const vr = 0.9277 - 3.6224 / (b - 2);
-  for (;;) {
-    const U = rng.uniform() - 0.5;
-    const V = rng.uniformOpen();
-    const us = 0.5 - Math.abs(U);
-    const k = Math.floor(((2 * a) / us + b) * U + lambda + 0.43);
-    if (us >= 0.07 && V <= vr) return k;
-    if (k < 0 || (us < 0.013 && V > us)) continue;
-    if (Math.log(V) + Math.log(invalpha) - Math.log(a / (us * us) + b) <= -lambda + k * loglam - gammaln(k + 1)) return k;
-  }
-}
-
-/** Gamma(shape, scale) draw. */
-export function sampleGamma(rng: Rng, shape: number, scale = 1): number {
-  if (!(shape > 0) || !(scale > 0)) throw new RangeError(`sampleGamma: bad parameters ${shape}, ${scale}`);
-  if (shape < 1) return sampleGamma(rng, shape + 1, scale) * Math.pow(rng.uniformOpen(), 1 / shape);
-  const d = shape - 1 / 3;
-  const c = 1 / Math.sqrt(9 * d);
-  for (;;) {
-    let x: number;
-    let v: number;
-    do {
-      x = rng.normal();
-      v = 1 + c * x;
-    } while (v <= 0);
-    v = v * v * v;
-    const u = rng.uniformOpen();
-    if (u < 1 - 0.0331 * x * x * x * x) return d * v * scale;
-    if (Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v * scale;
-  }
-}
-
-/** Exponential draw with the given rate. */
-export function sampleExponential(rng: Rng, rate: number): number {
-  return -Math.log(rng.uniformOpen()) / rate;
-}
-
-/**
- * Count with mean mu and variance phi * mu: Poisson when phi <= 1, otherwise the gamma-Poisson
- * (negative binomial) mixture with size mu / (phi - 1).
- */
-export function sampleOverdispersedCount(rng: Rng, mu: number, phi: number): number {
-  if (phi <= 1 || mu === 0) return samplePoisson(rng, mu);
-  const size = mu / (phi - 1);
-  return samplePoisson(rng, sampleGamma(rng, size, mu / size));
 }

@@ -64,3 +64,18 @@ export function sampleNegBinomial(rng: Rng, mu: number, k: number): number {
   if (mu === 0) return 0;
   return samplePoisson(rng, sampleGamma(rng, k, mu / k));
 }
+
+/** Exponential draw with the given rate (inversion). */
+export function sampleExponential(rng: Rng, rate: number): number {
+  if (!(rate > 0)) throw new RangeError(`exponential rate must be > 0, got ${rate}`);
+  return -Math.log(rng.uniformOpen()) / rate;
+}
+
+/**
+ * Count with mean mu and variance phi * mu: Poisson when phi <= 1, otherwise the gamma-Poisson
+ * (negative binomial) mixture with size mu / (phi - 1).
+ */
+export function sampleOverdispersedCount(rng: Rng, mu: number, phi: number): number {
+  if (phi <= 1 || mu === 0) return samplePoisson(rng, mu);
+  return sampleNegBinomial(rng, mu, mu / (phi - 1));
+}
