@@ -1,25 +1,10 @@
 import { describe, it, expect } from "vitest";
-import { Command } from "commander";
-import { isOrganAuditError } from "../core/errors.js";
-import type { CliContext } from "./main.js";
 import { parseStated, register } from "./forensics-checks.js";
+import { runRegistered } from "../../test/helpers/cli.js";
 
 const FX = "test/fixtures/forensics-checks";
 
-async function run(args: string[]): Promise<{ out: string; err: string; exit: number; error?: unknown }> {
-  let out = "";
-  let err = "";
-  let exit = 0;
-  const ctx: CliContext = { io: { out: (t) => (out += t), err: (t) => (err += t) }, setExit: (c) => (exit = Math.max(exit, c)) };
-  const program = new Command().exitOverride().configureOutput({ writeOut: (s) => (out += s), writeErr: (s) => (err += s) });
-  register(program, ctx);
-  try {
-    await program.parseAsync(["node", "organ-audit", ...args]);
-  } catch (e) {
-    return { out, err, exit: isOrganAuditError(e) ? 2 : 2, error: e };
-  }
-  return { out, err, exit };
-}
+const run = (args: string[]) => runRegistered(register, args);
 
 describe("forensics benford", () => {
   it("prints the JSON contract and flags uniform values (scipy reference in digits.test.ts)", async () => {

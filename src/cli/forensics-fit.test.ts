@@ -1,32 +1,13 @@
 import { describe, it, expect } from "vitest";
 import { readFileSync } from "node:fs";
-import { Command } from "commander";
-import { isOrganAuditError } from "../core/errors.js";
 import { columnIndex, readCsvFile } from "../data/user-csv.js";
 import { buildPeerSet, calibrateFalseFlags, type PeerRow } from "../forensics/peers.js";
 import { register } from "./forensics-fit.js";
-import type { Io } from "./io.js";
-import type { CliContext } from "./main.js";
+import { runRegistered } from "../../test/helpers/cli.js";
 
 const FX = "test/fixtures/forensics";
 
-async function run(args: string[]): Promise<{ out: string; err: string; exit: number; error?: unknown }> {
-  let out = "";
-  let err = "";
-  let exit = 0;
-  const io: Io = { out: (t) => (out += t), err: (t) => (err += t) };
-  const ctx: CliContext = { io, setExit: (c) => (exit = Math.max(exit, c)) };
-  const program = new Command()
-    .exitOverride()
-    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
-  register(program, ctx);
-  try {
-    await program.parseAsync(["node", "organ-audit", ...args]);
-  } catch (e) {
-    return { out, err, exit: isOrganAuditError(e) ? 2 : 2, error: e };
-  }
-  return { out, err, exit };
-}
+const run = (args: string[]) => runRegistered(register, args);
 
 describe("organ-audit forensics fit", () => {
   it("--json prints the contract keys at top level (METHODS.md C1 values)", async () => {

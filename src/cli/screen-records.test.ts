@@ -1,33 +1,17 @@
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Command } from "commander";
 import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
 import { isOrganAuditError } from "../core/errors.js";
 import { makeDecision } from "../screening/review/decision.js";
 import { ScreeningProject } from "../screening/store/project.js";
-import type { Io } from "./io.js";
-import type { CliContext } from "./main.js";
 import { register } from "./screen-records.js";
+import { runRegistered } from "../../test/helpers/cli.js";
 
 const FX = "test/fixtures/screening/s1";
 
-async function run(args: string[]): Promise<{ out: string; err: string; exit: number; error?: unknown }> {
-  let out = "";
-  let err = "";
-  let exit = 0;
-  const io: Io = { out: (t) => (out += t), err: (t) => (err += t) };
-  const ctx: CliContext = { io, setExit: (c) => (exit = Math.max(exit, c)) };
-  const program = new Command().exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
-  register(program, ctx);
-  try {
-    await program.parseAsync(["node", "organ-audit", ...args]);
-  } catch (e) {
-    return { out, err, exit: 2, error: e };
-  }
-  return { out, err, exit };
-}
+const run = (args: string[]) => runRegistered(register, args);
 
 describe("organ-audit screen (records, dedupe, rules, match, prisma)", () => {
   const dir = mkdtempSync(join(tmpdir(), "oa-screen-"));

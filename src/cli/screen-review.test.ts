@@ -1,34 +1,16 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Command } from "commander";
 import { describe, expect, it } from "vitest";
 import { isOrganAuditError, type OrganAuditError } from "../core/errors.js";
 import { importFile } from "../screening/records/import-file.js";
 import { ScreeningProject } from "../screening/store/project.js";
-import type { Io } from "./io.js";
-import type { CliContext } from "./main.js";
 import { register } from "./screen-review.js";
+import { runRegistered } from "../../test/helpers/cli.js";
 
 const FX = "test/fixtures/screening/s2";
 
-async function run(args: string[]): Promise<{ out: string; err: string; exit: number; error?: unknown }> {
-  let out = "";
-  let err = "";
-  let exit = 0;
-  const io: Io = { out: (t) => (out += t), err: (t) => (err += t) };
-  const ctx: CliContext = { io, setExit: (c) => (exit = Math.max(exit, c)) };
-  const program = new Command()
-    .exitOverride()
-    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
-  register(program, ctx);
-  try {
-    await program.parseAsync(["node", "organ-audit", ...args]);
-  } catch (e) {
-    return { out, err, exit: 2, error: e };
-  }
-  return { out, err, exit };
-}
+const run = (args: string[]) => runRegistered(register, args);
 
 describe("organ-audit screen (rank, simulate, decide, conflicts, agreement)", async () => {
   const dir = mkdtempSync(join(tmpdir(), "oa-screen-review-"));
