@@ -11,7 +11,7 @@ import { ratioBoundsFinding, ratioConstancyFinding, ratioPeerLevelFinding, ratio
 import type { Series } from "../forensics/series.js";
 import { columnIndex, parseNumberCell, readCsvFile, readSeriesCsv } from "../data/user-csv.js";
 import type { CliContext } from "./main.js";
-import { EXIT, printJson } from "./io.js";
+import { EXIT, printJson, numberOption } from "./io.js";
 
 /**
  * `organ-audit forensics benford|lastdigit|ratios|consistency|aggregation|audit`: the checks half of the
@@ -22,12 +22,7 @@ function usage(detail: string): OrganAuditError {
   return new OrganAuditError("E_USAGE", { detail });
 }
 
-function num(v: string | undefined, flag: string): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (v.trim() === "" || !Number.isFinite(n)) throw usage(`${flag} expects a number, got "${v}"`);
-  return n;
-}
+const num = numberOption;
 
 function int(v: string | undefined, flag: string, min: number, max = 0xffffffff): number | undefined {
   const n = num(v, flag);

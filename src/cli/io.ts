@@ -1,4 +1,4 @@
-import { formatLocation, isOrganAuditError } from "../core/errors.js";
+import { formatLocation, isOrganAuditError, OrganAuditError } from "../core/errors.js";
 
 /** Exit codes of every organ-audit command. */
 export const EXIT = {
@@ -39,3 +39,33 @@ export function reportError(io: Io, e: unknown, json: boolean): number {
 }
 
 export { formatLocation };
+
+/**
+ * Parse a numeric command-line option. Undefined stays undefined; anything else must be a finite
+ * number (an integer, within [min, max], when asked), or an E_USAGE error names the flag and value.
+ */
+export function numberOption(
+  v: string | undefined,
+  flag: string,
+  opts: { integer?: boolean; min?: number; max?: number } = {},
+): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (
+    v.trim() === "" ||
+    !Number.isFinite(n) ||
+    (opts.integer && !Number.isInteger(n)) ||
+    (opts.min !== undefined && n < opts.min) ||
+    (opts.max !== undefined && n > opts.max)
+  ) {
+    const range = [
+      opts.integer ? "an integer" : "a number",
+      opts.min !== undefined ? `>= ${opts.min}` : "",
+      opts.max !== undefined ? `<= ${opts.max}` : "",
+    ]
+      .filter(Boolean)
+      .join(" ");
+    throw new OrganAuditError("E_USAGE", { detail: `${flag} expects ${range}, got "${v}"` });
+  }
+  return n;
+}

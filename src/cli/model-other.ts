@@ -11,7 +11,7 @@ import {
   ABO_GROUPS, erlangWait, fmtNum, littleQueuePositions, officialFlowForPeriod, organRatePerDay, parseAboGroup, requiredFlowFinding,
   waitClaimFinding, waitTimeFinding, yearsOfPeriod, type AboGroup, type AllocationRule, type OfficialFlow, type WaitModelInput,
 } from "../models/waittime.js";
-import { printJson } from "./io.js";
+import { printJson, numberOption } from "./io.js";
 import type { CliContext } from "./main.js";
 
 /**
@@ -19,15 +19,7 @@ import type { CliContext } from "./main.js";
  * bed-capacity estimates, the wait-time / on-demand donor-flow model. Every result is a Finding.
  */
 
-function num(v: string | undefined, flag: string, opts: { integer?: boolean; min?: number; max?: number } = {}): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (v.trim() === "" || !Number.isFinite(n) || (opts.integer && !Number.isInteger(n)) || (opts.min !== undefined && n < opts.min) || (opts.max !== undefined && n > opts.max)) {
-    const range = [opts.integer ? "an integer" : "a number", opts.min !== undefined ? `>= ${opts.min}` : "", opts.max !== undefined ? `<= ${opts.max}` : ""].filter(Boolean).join(" ");
-    throw new OrganAuditError("E_USAGE", { detail: `${flag} expects ${range}, got "${v}"` });
-  }
-  return n;
-}
+const num = numberOption;
 const seedOf = (v: string | undefined): number | undefined => num(v, "--seed", { integer: true, min: 0, max: 0xffffffff });
 
 function printFindings(ctx: CliContext, findings: Finding[], json: boolean | undefined, extra: (f: Finding) => string[] = () => []): void {

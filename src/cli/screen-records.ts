@@ -12,7 +12,7 @@ import type { ScreeningRecord } from "../screening/records/record.js";
 import { evaluateRules, fieldText, type RuleHit, type RuleResult } from "../screening/rules/evaluate.js";
 import { parseRules } from "../screening/rules/parse.js";
 import { ScreeningProject } from "../screening/store/project.js";
-import { printJson } from "./io.js";
+import { printJson, numberOption } from "./io.js";
 import type { CliContext } from "./main.js";
 
 /**
@@ -21,15 +21,7 @@ import type { CliContext } from "./main.js";
  * PRISMA 2020 flow from the decision log.
  */
 
-function num(v: string | undefined, flag: string, opts: { integer?: boolean; min?: number; max?: number } = {}): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (v.trim() === "" || !Number.isFinite(n) || (opts.integer && !Number.isInteger(n)) || (opts.min !== undefined && n < opts.min) || (opts.max !== undefined && n > opts.max)) {
-    const range = [opts.integer ? "an integer" : "a number", opts.min !== undefined ? `>= ${opts.min}` : "", opts.max !== undefined ? `<= ${opts.max}` : ""].filter(Boolean).join(" ");
-    throw new OrganAuditError("E_USAGE", { detail: `${flag} expects ${range}, got "${v}"` });
-  }
-  return n;
-}
+const num = numberOption;
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 

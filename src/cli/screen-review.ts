@@ -22,7 +22,7 @@ import { parseDecisionsCsv } from "../screening/review/decisions-csv.js";
 import { runSeeds, simulate } from "../screening/simulate/simulate.js";
 import { simulationFinding } from "../screening/simulate/simulation-finding.js";
 import { ScreeningProject } from "../screening/store/project.js";
-import { printJson } from "./io.js";
+import { printJson, numberOption } from "./io.js";
 import type { CliContext } from "./main.js";
 
 /**
@@ -40,31 +40,7 @@ import type { CliContext } from "./main.js";
 export const DEFAULT_MODEL: ModelName = "nb";
 export const DEFAULT_NGRAM = 1;
 
-function num(
-  v: string | undefined,
-  flag: string,
-  opts: { integer?: boolean; min?: number; max?: number } = {},
-): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (
-    v.trim() === "" ||
-    !Number.isFinite(n) ||
-    (opts.integer && !Number.isInteger(n)) ||
-    (opts.min !== undefined && n < opts.min) ||
-    (opts.max !== undefined && n > opts.max)
-  ) {
-    const range = [
-      opts.integer ? "an integer" : "a number",
-      opts.min !== undefined ? `>= ${opts.min}` : "",
-      opts.max !== undefined ? `<= ${opts.max}` : "",
-    ]
-      .filter(Boolean)
-      .join(" ");
-    throw new OrganAuditError("E_USAGE", { detail: `${flag} expects ${range}, got "${v}"` });
-  }
-  return n;
-}
+const num = numberOption;
 
 function stageOf(v: string | undefined): ScreeningStage {
   const s = v ?? "title-abstract";

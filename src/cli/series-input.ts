@@ -4,6 +4,7 @@ import { OrganAuditError } from "../core/errors.js";
 import type { PeerSet, Series } from "../forensics/series.js";
 import { defaultDataDir, loadPackage, selectSeries, seriesKeys } from "../data/package.js";
 import { readSeriesCsv } from "../data/user-csv.js";
+import { numberOption } from "./io.js";
 
 /**
  * Options shared by every analysis command that takes a series: either a user's CSV
@@ -40,12 +41,7 @@ export interface SeriesOptions {
   to?: string;
 }
 
-function num(v: string | undefined, flag: string): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n)) throw new OrganAuditError("E_USAGE", { detail: `${flag} expects a number, got "${v}"` });
-  return n;
-}
+const num = numberOption;
 
 /** Resolve the series named by the options; exactly one of --csv and --table must be given. */
 export function resolveSeries(o: SeriesOptions): Series {
