@@ -202,21 +202,18 @@ function validateResource(res: Resource, bytes: Uint8Array, sink: IssueSink): Ty
       continue;
     }
     const values: Record<string, Cell> = {};
-    let rowOk = true;
     fields.forEach((f, i) => {
       const raw = row.cells[i] ?? "";
       const loc = { file, line: row.line, field: f.name };
       const cast = castCell(raw, f, missing);
       if (!cast.ok) {
         sink.add("error", "D_TYPE", { type: f.type + (f.type === "date" ? " (YYYY-MM-DD)" : ""), value: raw }, loc);
-        rowOk = false;
         values[f.name] = null;
         return;
       }
       values[f.name] = cast.value;
       if (cast.value === null && f.constraints?.required) {
         sink.add("error", "D_REQUIRED", {}, loc);
-        rowOk = false;
       }
       checkConstraints(cast.value, raw, f, sink, loc);
       if (f.constraints?.unique && cast.value !== null) {
@@ -228,7 +225,6 @@ function validateResource(res: Resource, bytes: Uint8Array, sink: IssueSink): Ty
       }
     });
     // rows with cell errors are kept (with null cells) so that cross-table checks still see them
-    void rowOk;
     out.rows.push({ line: row.line, values });
   }
   // primary key
