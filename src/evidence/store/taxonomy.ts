@@ -45,5 +45,8 @@ export const CUSTODY_ACTIONS = [
   "import",
   "delete-request",
   "record",
+  // server: account changes (user added, role granted/revoked, password changed) and screening decisions
+  "account",
+  "screening",
 ] as const;
 export type CustodyAction = (typeof CUSTODY_ACTIONS)[number];
