@@ -64,30 +64,60 @@ describe("ratioConstancyFinding against real GODT peers", () => {
   const x = [2014, 2015, 2016, 2017, 2018];
   const den = [1000, 2000, 3000, 4000, 5000];
   const constant = ratioSeries(s("organs", x, [2750, 5500, 8280, 11000, 13750]), s("donors", x, den), "constant ratio");
-  it("flags a ratio constant to 2 digits (CV 0.001625) against 20 kidney+liver peers: p = 1/21", () => {
-    // make_peer_ratios.py: kidneyLiver same-length peers 20, min median CV 0.011777 (USA); const cv 0.0016250494022527198, p 0.047619047619047616
+  // Parametric reference values: scipy 1.17, with v = log10 of the peers' CVs (result.peers) and n = len(v):
+  //   t = (log10(cv) - v.mean()) / (v.std(ddof=1) * sqrt(1 + 1/n)); p = scipy.stats.t.cdf(t, n - 1); scipy.stats.skew(v)
+  it("flags a ratio constant to 2 digits (CV 0.001625) against 20 kidney+liver peers: parametric p = 0.000815, rank p = 1/21", () => {
+    // make_peer_ratios.py: kidneyLiver same-length peers 20, min median CV 0.011777 (USA); const cv 0.0016250494022527198, rank p 0.047619047619047616
+    // scipy: t = -3.669463638118003, p = 0.0008146356255290241, skew = 1.8116804706566212
     const f = ratioConstancyFinding(constant, peers("kidneyLiver"));
     expect(f.result.cv).toBeCloseTo(0.0016250494022527198, 12);
     expect(f.result.peers).toHaveLength(20);
-    expect(f.pValue).toBeCloseTo(1 / 21, 12);
+    expect(f.result.rankPValue).toBeCloseTo(1 / 21, 12);
+    expect(f.result.parametric?.t).toBeCloseTo(-3.669463638118003, 10);
+    expect(f.pValue).toBeCloseTo(0.0008146356255290241, 12);
+    expect(f.result.parametric?.skewness).toBeCloseTo(1.8116804706566212, 10);
     expect(f.result.rank).toBe(1);
     expect(f.result.constantDigits).toBe(2);
     expect(f.verdict).toBe("flag");
+    // skewed peer CVs: the normal model is flagged as approximate
+    expect(f.caveats.map((c) => c.code)).toEqual(expect.arrayContaining(["C_PEER_PARAMETRIC", "C_PEER_RANK_P", "C_PEER_SKEWED"]));
   });
-  it("says insufficient-data when only 19 peers are comparable (p could not go below 1/20 = 0.05)", () => {
-    // organs (kidney+liver+heart+lung): same-length peers 19
+  it("decides with 19 peers through the parametric test, where the rank test alone could not (1/20 = 0.05)", () => {
+    // organs (kidney+liver+heart+lung): same-length peers 19; scipy: t = -5.9816066767408556, p = 5.851432596206194e-06
     const f = ratioConstancyFinding(constant, peers("organs"));
     expect(f.result.peers).toHaveLength(19);
+    expect(f.result.rankPValue).toBeCloseTo(1 / 20, 12);
+    expect(f.pValue).toBeCloseTo(5.851432596206194e-6, 15);
+    expect(f.verdict).toBe("flag");
+  });
+  it("says insufficient-data with 4 peers (rank p cannot go below 1/5; parametric test needs 5)", () => {
+    const f = ratioConstancyFinding(constant, peers("organs").slice(0, 4));
+    expect(f.result.peers).toHaveLength(4);
+    expect(f.result.parametric).toBeNull();
     expect(f.verdict).toBe("insufficient-data");
-    expect(f.caveats.map((c) => c.code)).toContain("C_CHK_FEW_PEERS");
+    expect(f.caveats.map((c) => c.code)).toEqual(expect.arrayContaining(["C_CHK_FEW_PEERS", "C_PEER_TAIL_UNAVAILABLE"]));
   });
   it("passes a varying ratio (CV 0.1049, more variable than 19 of 20 peers)", () => {
-    // t2 cv 0.10488108846981181 peers <= 19 p 0.9523809523809523
+    // t2 cv 0.10488108846981181 peers <= 19, rank p 0.9523809523809523; scipy: t = 1.0139835017887973, p = 0.8383350416824061
     const v = ratioSeries(s("organs", x, [3100, 5200, 10200, 11600, 16500]), s("donors", x, den), "varying");
     const f = ratioConstancyFinding(v, peers("kidneyLiver"));
     expect(f.result.cv).toBeCloseTo(0.10488108846981181, 12);
-    expect(f.pValue).toBeCloseTo(0.9523809523809523, 12);
+    expect(f.result.rankPValue).toBeCloseTo(0.9523809523809523, 12);
+    expect(f.pValue).toBeCloseTo(0.8383350416824061, 12);
     expect(f.verdict).toBe("pass");
+  });
+  it("calibration: flags none of the real peers leave-one-out (each peer's last 5 points against the other peers)", () => {
+    // measured 2026-11-28: 0 of 20 (organs) and 0 of 20 (kidney+liver); the test guards against a change
+    // of the test that would make ordinary registries look "frozen"
+    for (const key of ["organs", "kidneyLiver"] as const) {
+      const all = peers(key);
+      const flagged = all.filter((t, i) => {
+        const k = t.x.length;
+        const last5: RatioSeries = { ...t, x: t.x.slice(k - 5), ratio: t.ratio.slice(k - 5), numerator: t.numerator.slice(k - 5), denominator: t.denominator.slice(k - 5) };
+        return ratioConstancyFinding(last5, all.filter((_, j) => j !== i)).verdict === "flag";
+      });
+      expect(flagged.map((t) => t.name)).toEqual([]);
+    }
   });
   it("needs 3 points", () => {
     const f = ratioConstancyFinding(ratioSeries(s("a", [1, 2], [2, 3]), s("b", [1, 2], [1, 1])), peers("organs"));

@@ -2,6 +2,7 @@ import { OrganAuditError } from "../core/errors.js";
 import { caveat, makeFinding, type Caveat, type Finding, type InputRef } from "../core/finding.js";
 import { mean, sd } from "../stats/moments.js";
 import { fmt, fmtP } from "./digits.js";
+import { peerLowerTail, PEER_TAIL_MIN_N, PEER_TAIL_SKEW_LIMIT, type PeerTail } from "./peer-tail.js";
 import type { Series } from "./series.js";
 
 /**
@@ -11,6 +12,8 @@ import type { Series } from "./series.js";
  */
 
 export const RATIOS_METHOD_VERSION = "1.0.0";
+/** 2.0.0: parametric lower-tail p-value on log10(CV) decides (1.0.0 used the exact rank p-value only) */
+export const CONSTANCY_METHOD_VERSION = "2.0.0";
 
 /** Validate a series for the checks: equal lengths, finite numbers, strictly increasing x. */
 export function assertSeries(s: Series): void {
@@ -255,14 +258,22 @@ export interface ConstancyResult {
   peers: { name: string; cv: number }[];
   /** rank of the target's CV among target + peers, 1 = most constant */
   rank: number | null;
-  /** exact one-sided p-value (1 + #peers with CV <= target's) / (n + 1): 1/(n+1) when more constant than all */
+  /** exact one-sided rank p-value (1 + #peers with CV <= target's) / (n + 1): 1/(n+1) when more constant than all */
+  rankPValue: number | null;
+  /** parametric lower-tail test of log10(CV) among the peers' log10(CV) (peer-tail.ts); null when unavailable */
+  parametric: PeerTail | null;
+  /** the p-value that decides: the parametric one when available, else the rank one when it can reach alpha */
   pValue: number | null;
   window: PeerWindow;
 }
 
 /**
- * Constancy of a ratio: its coefficient of variation against the peers' CVs over the same x window.
- * A ratio more constant than every peer's gets the exact p-value 1/(n+1) (n peers, exchangeability).
+ * Constancy of a ratio ("frozen ratio"): its coefficient of variation against the peers' CVs over the
+ * same x window. Two p-values: the exact rank p-value (1 + #peers with CV <= target's) / (n + 1), which
+ * cannot go below 1/(n+1), and the parametric lower-tail p-value of log10(CV) as a new draw from the
+ * peers' log10(CV) distribution (peer-tail.ts, the same test as the peer benchmark). The parametric one
+ * decides when at least PEER_TAIL_MIN_N peers have a positive CV; as in the peer benchmark, a flag also
+ * needs the ratio to be more constant than every peer.
  */
 export function ratioConstancyFinding(r: RatioSeries, peers: readonly RatioSeries[], opts: PeerOptions = {}): Finding<ConstancyResult> {
   const alpha = opts.alpha ?? 0.05;
@@ -271,12 +282,12 @@ export function ratioConstancyFinding(r: RatioSeries, peers: readonly RatioSerie
   const inputs = [...r.inputs, ...peers.flatMap((p) => p.inputs)].filter((v, i, a) => a.findIndex((w) => w.sha256 === v.sha256 && w.name === v.name) === i);
   const base = {
     method: "forensics.ratios.constancy",
-    methodVersion: RATIOS_METHOD_VERSION,
+    methodVersion: CONSTANCY_METHOD_VERSION,
     title: `Ratio constancy: ${r.name}`,
     inputs,
     parameters: { alpha, window },
   };
-  const empty: ConstancyResult = { x: r.x, ratio: r.ratio, cv: null, constantDigits: null, peers: [], rank: null, pValue: null, window };
+  const empty: ConstancyResult = { x: r.x, ratio: r.ratio, cv: null, constantDigits: null, peers: [], rank: null, rankPValue: null, parametric: null, pValue: null, window };
   const m = r.x.length ? mean(r.ratio) : 0;
   if (r.x.length < 3 || m === 0) {
     caveats.push(caveat("C_CHK_FEW_POINTS", { n: r.x.length, need: 3 }));
@@ -290,27 +301,43 @@ export function ratioConstancyFinding(r: RatioSeries, peers: readonly RatioSerie
   const pcv = kept.map((p) => ({ name: p.name, cv: median(p.runs.map(cvOf)) })).filter((p) => Number.isFinite(p.cv));
   const n = pcv.length;
   const le = pcv.filter((p) => p.cv <= cv).length;
-  let pValue: number | null = n ? (1 + le) / (n + 1) : null;
+  const rankPValue: number | null = n ? (1 + le) / (n + 1) : null;
   const minP = 1 / (n + 1);
-  if (minP >= alpha) {
+  const parametric = n ? peerLowerTail(cv, pcv.map((p) => p.cv)) : null;
+  let pValue: number | null;
+  if (parametric !== null) {
+    pValue = parametric.pValue;
+    caveats.push(
+      caveat("C_PEER_PARAMETRIC", { n: parametric.n, metric: "CV" }),
+      caveat("C_PEER_RANK_P", { n, p: fmtP(rankPValue ?? 1), floor: fmtP(minP) }),
+    );
+    if (parametric.excludedZero > 0) caveats.push(caveat("C_PEER_ZERO_EXCLUDED", { n: parametric.excludedZero }));
+    if (parametric.skewness !== null && Math.abs(parametric.skewness) > PEER_TAIL_SKEW_LIMIT)
+      caveats.push(caveat("C_PEER_SKEWED", { skewness: fmt(parametric.skewness) }));
+  } else if (minP >= alpha) {
     caveats.push(caveat("C_CHK_FEW_PEERS", { n, minP: minP.toFixed(4), alpha: String(alpha) }));
+    if (n) caveats.push(caveat("C_PEER_TAIL_UNAVAILABLE", { n: pcv.filter((p) => p.cv > 0).length, min: PEER_TAIL_MIN_N }));
     pValue = null;
+  } else {
+    pValue = rankPValue;
   }
   caveats.push(caveat("C_CHK_CONSTANCY_MEANING", {}));
-  const verdict = pValue === null ? "insufficient-data" : pValue < alpha ? "flag" : "pass";
+  const verdict = pValue === null ? "insufficient-data" : pValue < alpha && (parametric === null || le === 0) ? "flag" : "pass";
+  const ps =
+    pValue === null ? "" : parametric !== null ? `parametric p = ${fmtP(pValue)}, exact rank p = ${fmtP(rankPValue ?? 1)}` : `rank p = ${fmtP(pValue)}`;
   const statement =
     pValue === null
       ? `${r.name} has CV ${fmt(cv)} over ${r.x.length} points; with ${n} comparable peer(s) its constancy cannot be tested.`
       : verdict === "flag"
-        ? `${r.name} varies less (CV ${fmt(cv)}, constant to ${constantDigits} significant digit(s)) than ${n - le} of ${n} peers (${window} comparison); such constancy is unusual among peers (rank p = ${fmtP(pValue)}).`
-        : `${r.name} has CV ${fmt(cv)}; ${le} of ${n} peers vary as little or less, consistent with peer variation (rank p = ${fmtP(pValue)}).`;
+        ? `${r.name} varies less (CV ${fmt(cv)}, constant to ${constantDigits} significant digit(s)) than ${n - le} of ${n} peers (${window} comparison); such constancy is unusual among peers (${ps}).`
+        : `${r.name} has CV ${fmt(cv)}; ${le} of ${n} peers vary as little or less; consistent with peer variation at alpha ${alpha} (${ps}).`;
   return makeFinding<ConstancyResult>({
     ...base,
     verdict,
     statement,
     statistic: { name: "cv", value: cv },
     pValue,
-    result: { x: r.x, ratio: r.ratio, cv, constantDigits, peers: pcv, rank: 1 + le, pValue, window },
+    result: { x: r.x, ratio: r.ratio, cv, constantDigits, peers: pcv, rank: 1 + le, rankPValue, parametric, pValue, window },
     caveats,
   });
 }
