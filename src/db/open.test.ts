@@ -35,3 +35,18 @@ describe.each(cases)("openDatabase on %s", (dialect, location, enabled) => {
     }
   });
 });
+
+describe("openDatabase on postgres: concurrent first opens", () => {
+  it.runIf(pgAvailable)("eight connections opening the same new schema at once all succeed", async () => {
+    const l = freshPgLocation();
+    locations.push(l);
+    const opened = await Promise.all(Array.from({ length: 8 }, () => openDatabase(l, { poolSize: 1 })));
+    try {
+      const r = await Promise.all(opened.map((o) => sql<{ s: string }>`select current_schema() as s`.execute(o.db)));
+      expect(new Set(r.map((x) => x.rows[0]?.s))).toEqual(new Set([new URL(l).searchParams.get("schema")]));
+    } finally {
+      await Promise.all(opened.map((o) => o.db.destroy()));
+    }
+  });
+});
+

@@ -62,7 +62,19 @@ export async function openDatabase<DB>(location: string, opts: OpenDbOptions = {
       options: `-c search_path=${schema}`,
     });
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
-    if (schema !== "public" && !opts.readonly) await sql.raw(`CREATE SCHEMA IF NOT EXISTS ${schema}`).execute(db);
+    if (schema !== "public" && !opts.readonly) {
+      try {
+        await sql.raw(`CREATE SCHEMA IF NOT EXISTS ${schema}`).execute(db);
+      } catch (e) {
+        // two processes creating the same new schema at once: IF NOT EXISTS is not atomic in PostgreSQL and
+        // the loser gets a unique violation on pg_namespace (23505) or duplicate_schema (42P06): it exists now
+        const code = (e as { code?: string }).code;
+        if (code !== "23505" && code !== "42P06") {
+          await db.destroy();
+          throw e;
+        }
+      }
+    }
     return { db, dialect: "postgres", pool, schema };
   }
   const file = location.replace(/^sqlite:/, "");

@@ -1,17 +1,20 @@
 import { randomBytes } from "node:crypto";
-import { basename } from "node:path";
-import type { Kysely, Transaction } from "kysely";
+import { existsSync, readdirSync, rmSync } from "node:fs";
+import { basename, join } from "node:path";
+import { sql, type Kysely, type Transaction } from "kysely";
+import type Database from "better-sqlite3";
+import { isPostgresUrl, openDatabase, type OpenedDb } from "../../db/open.js";
 import { OrganAuditError } from "../../core/errors.js";
 import { sha256Hex } from "../../core/hash.js";
 import { CustodyLog } from "../custody/log.js";
 import type { EntryInit, LogEntry } from "../custody/entry.js";
 import { seal, unseal } from "../crypto/seal.js";
 import { BlobStore } from "./blobs.js";
-import { createLayout, isArchiveDir, loadKeys, paths, readConfig, writeFileAtomic, type ArchiveConfig, type ArchiveKeys } from "./layout.js";
+import { createLayout, isArchiveDir, loadKeys, paths, readConfig, redactLocation, writeFileAtomic, type ArchiveConfig, type ArchiveKeys } from "./layout.js";
 import { runMigrations } from "./migrate.js";
 import { mimeFromName } from "../content/mime.js";
 import type { CoreDb, DerivedTable, ItemsTable } from "./schema.js";
-import { openSqlite, writeTransaction } from "./sqlite-dialect.js";
+import { writeTransaction, type DbDialect } from "./sqlite-dialect.js";
 import { DERIVED_KINDS, EVIDENCE_TYPES, isDerivedKind, isEvidenceType, type DerivedKind } from "./taxonomy.js";
 import { redactText } from "./redact-text.js";
 
@@ -151,9 +154,19 @@ export interface OpenOptions {
    * OS crash. For bulk loads and benchmarks; verify afterwards.
    */
   durability?: "full" | "relaxed";
+  /**
+   * Keep the archive's tables (items, derived, custody log, tree heads, claims, search index) in
+   * PostgreSQL: "postgres://user@host/db?schema=NAME" (schema created if missing). Blobs, config and keys
+   * stay in the folder. Given to initArchive / openArchive({create}), it is recorded in config.json
+   * unless it holds a password (then pass it on every open; or leave the password out of the URL and
+   * use PGPASSWORD or ~/.pgpass). Omit it to use the location in config.json, or DIR/archive.db for
+   * an archive created without one.
+   */
+  db?: string;
 }
 
-const TEXT_KINDS: readonly string[] = ["text", "ocr", "translation", "transcript", "redacted"];
+/** Derived kinds that hold text (indexed for search unless sealed). */
+export const TEXT_KINDS: readonly string[] = ["text", "ocr", "translation", "transcript", "redacted"];
 
 export function newId(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}${randomBytes(6).toString("hex")}`;
@@ -212,6 +225,11 @@ export class Archive {
   private sealListeners: SealListener[] = [];
   private closed = false;
 
+  /** "sqlite" (DIR/archive.db) or "postgres" */
+  readonly dialect: DbDialect;
+  /** the better-sqlite3 handle on SQLite (for the FTS5 search index), undefined on PostgreSQL */
+  readonly sqliteHandle: Database.Database | undefined;
+
   constructor(
     readonly dir: string,
     readonly config: ArchiveConfig,
@@ -219,7 +237,10 @@ export class Archive {
     readonly db: Kysely<CoreDb>,
     private readonly readonly: boolean,
     durability: "full" | "relaxed" = "full",
+    opened: { dialect: DbDialect; sqlite?: Database.Database } = { dialect: "sqlite" },
   ) {
+    this.dialect = opened.dialect;
+    this.sqliteHandle = opened.sqlite;
     this.blobs = new BlobStore(dir, durability === "full");
     this.log = new CustodyLog(db, config.archiveId, config.keyId, readonly ? undefined : keys.signingKey);
   }
@@ -447,7 +468,8 @@ export class Archive {
     if (filter.evidenceType) q = q.where("evidence_type", "=", filter.evidenceType);
     if (filter.language) q = q.where("language", "=", filter.language);
     if (filter.sha256) q = q.where("sha256", "=", filter.sha256);
-    if (filter.tag) q = q.where("tags", "like", `%${JSON.stringify(filter.tag)}%`);
+    // SQLite's LIKE ignores ASCII case; ILIKE gives the same on PostgreSQL
+    if (filter.tag) q = q.where("tags", this.dialect === "postgres" ? "ilike" : "like", `%${JSON.stringify(filter.tag)}%`);
     q = q.orderBy("added_at").orderBy("id");
     if (filter.limit !== undefined) q = q.limit(filter.limit);
     if (filter.offset !== undefined) q = q.offset(filter.offset);
@@ -549,24 +571,114 @@ export class Archive {
   }
 }
 
-/** Create a new archive in an empty or new folder; returns it open. */
-export async function initArchive(dir: string, opts: { actor?: string } = {}): Promise<Archive> {
-  const config = createLayout(dir);
-  const archive = await openExisting(dir, config, false, "full");
-  await archive.record({ actor: opts.actor ?? "organ-audit", action: "init", data: { archiveId: config.archiveId, publicKey: config.publicKey, keyId: config.keyId } });
-  return archive;
+/** Create a new archive in an empty or new folder; returns it open. With `db`, its tables live in PostgreSQL. */
+export async function initArchive(dir: string, opts: { actor?: string; db?: string } = {}): Promise<Archive> {
+  if (opts.db === undefined) {
+    const config = createLayout(dir);
+    const archive = await openExisting(dir, config, paths(dir).db, false, "full");
+    await recordInit(archive, opts.actor);
+    return archive;
+  }
+  const location = checkPgLocation(opts.db);
+  if (isArchiveDir(dir)) throw new OrganAuditError("EV_ARCH_EXISTS", { dir });
+  // the database first: an unreachable server or a schema that already holds an archive leaves no folder behind
+  const opened = await openDb(location, false, "full");
+  try {
+    await runMigrations(opened.db);
+    const n = Number((await sql<{ n: number }>`select count(*) as n from custody_log`.execute(opened.db)).rows[0]?.n ?? 0);
+    if (n > 0) throw new OrganAuditError("EV_ARCH_DB", { location: redactLocation(location), detail: "this database schema already holds an archive (its custody log is not empty); use another ?schema=" });
+  } catch (e) {
+    await opened.db.destroy();
+    throw wrapDbError(e, location);
+  }
+  const existed = existsSync(dir);
+  let config: ArchiveConfig;
+  try {
+    config = createLayout(dir, { postgres: location });
+  } catch (e) {
+    await opened.db.destroy();
+    throw e;
+  }
+  let archive: Archive | undefined;
+  try {
+    archive = await fromOpened(dir, config, opened, false, "full");
+    await recordInit(archive, opts.actor);
+    return archive;
+  } catch (e) {
+    // leave neither a folder whose config points at an archive that was never started nor an init-less log
+    if (archive) await archive.close().catch(() => undefined);
+    else await opened.db.destroy().catch(() => undefined);
+    if (existed) for (const f of readdirSync(dir)) rmSync(join(dir, f), { recursive: true, force: true });
+    else rmSync(dir, { recursive: true, force: true });
+    throw wrapDbError(e, location);
+  }
 }
 
-async function openExisting(dir: string, config: ArchiveConfig, readonly: boolean, durability: "full" | "relaxed"): Promise<Archive> {
-  const keys = loadKeys(dir, config);
-  const { db } = openSqlite<CoreDb>(paths(dir).db, { synchronous: durability === "full" ? "FULL" : "NORMAL" });
+async function recordInit(archive: Archive, actor: string | undefined): Promise<void> {
+  const config = archive.config;
+  await archive.record({ actor: actor ?? "organ-audit", action: "init", data: { archiveId: config.archiveId, publicKey: config.publicKey, keyId: config.keyId } });
+}
+
+function checkPgLocation(location: string): string {
+  if (!isPostgresUrl(location)) {
+    throw new OrganAuditError("EV_ARCH_DB", { location: redactLocation(location), detail: "the archive's database must be a PostgreSQL location (postgres://...); without one the archive uses DIR/archive.db" });
+  }
+  return location;
+}
+
+function wrapDbError(e: unknown, location: string): unknown {
+  if (e instanceof OrganAuditError) return e;
+  // pg errors name the host, database or SQL state, never the password; the location is shown redacted
+  return new OrganAuditError("EV_ARCH_DB", { location: redactLocation(location), detail: (e as Error).message.split("\n")[0] ?? "unknown error" });
+}
+
+async function openDb(location: string, readonly: boolean, durability: "full" | "relaxed"): Promise<OpenedDb<CoreDb>> {
   try {
+    return await openDatabase<CoreDb>(location, { synchronous: durability === "full" ? "FULL" : "NORMAL", ...(readonly && isPostgresUrl(location) ? { readonly: true } : {}) });
+  } catch (e) {
+    throw isPostgresUrl(location) ? wrapDbError(e, location) : e;
+  }
+}
+
+/** The database location of an existing archive: DIR/archive.db, or its PostgreSQL location. */
+function locationOf(dir: string, config: ArchiveConfig, given: string | undefined): string {
+  if (config.databaseDialect !== "postgres") {
+    if (given !== undefined) {
+      throw new OrganAuditError("EV_ARCH_DB_MISMATCH", { dir, detail: `this archive keeps its tables in ${paths(dir).db}, not in a separate database` });
+    }
+    return paths(dir).db;
+  }
+  const location = given ?? config.database;
+  if (location === undefined) throw new OrganAuditError("EV_ARCH_DB_REQUIRED", { dir });
+  return checkPgLocation(location);
+}
+
+async function openExisting(dir: string, config: ArchiveConfig, location: string, readonly: boolean, durability: "full" | "relaxed"): Promise<Archive> {
+  return fromOpened(dir, config, await openDb(location, readonly, durability), readonly, durability, isPostgresUrl(location) ? location : undefined);
+}
+
+async function fromOpened(
+  dir: string,
+  config: ArchiveConfig,
+  opened: OpenedDb<CoreDb>,
+  readonly: boolean,
+  durability: "full" | "relaxed",
+  checkLocation?: string,
+): Promise<Archive> {
+  const db = opened.db;
+  let keys: ArchiveKeys;
+  try {
+    keys = loadKeys(dir, config);
+    // a PostgreSQL schema must hold this archive's log (its first entry names the archive): a wrong
+    // ?schema= would otherwise look like an empty archive and be written to
+    if (opened.dialect === "postgres" && checkLocation !== undefined) await checkArchiveIdentity(dir, config, db);
     if (!readonly) await runMigrations(db);
   } catch (e) {
     await db.destroy();
-    throw e;
+    // PostgreSQL errors become EV_ARCH_DB with the location redacted; SQLite errors pass unchanged
+    throw checkLocation !== undefined ? wrapDbError(e, checkLocation) : e;
   }
-  const a = new Archive(dir, config, keys, db, readonly, durability);
+  const a = new Archive(dir, config, keys, db, readonly, durability, { dialect: opened.dialect, ...(opened.sqlite ? { sqlite: opened.sqlite } : {}) });
   if (!readonly) {
     a.blobs.cleanTmp();
     await a.shredPending();
@@ -574,18 +686,35 @@ async function openExisting(dir: string, config: ArchiveConfig, readonly: boolea
   return a;
 }
 
-/** Open the archive in `dir` (create it with opts.create). */
+async function checkArchiveIdentity(dir: string, config: ArchiveConfig, db: Kysely<CoreDb>): Promise<void> {
+  const has = (await sql<{ t: string | null }>`select to_regclass('custody_log')::text as t`.execute(db)).rows[0]?.t;
+  if (!has) throw new OrganAuditError("EV_ARCH_DB_MISMATCH", { dir, detail: "the database schema holds no archive tables (wrong ?schema=?)" });
+  const first = (await sql<{ entry: string }>`select entry from custody_log where seq = 0`.execute(db)).rows[0];
+  let archiveId: unknown;
+  try {
+    archiveId = first ? (JSON.parse(first.entry) as { data?: { archiveId?: unknown } }).data?.archiveId : undefined;
+  } catch {
+    archiveId = undefined;
+  }
+  if (archiveId !== config.archiveId) {
+    throw new OrganAuditError("EV_ARCH_DB_MISMATCH", { dir, detail: first ? `its custody log belongs to archive ${String(archiveId)}, not ${config.archiveId}` : "its custody log is empty" });
+  }
+}
+
+/** Open the archive in `dir` (create it with opts.create; opts.db: its PostgreSQL location). */
 export async function openArchive(dir: string, opts: OpenOptions = {}): Promise<Archive> {
   if (!isArchiveDir(dir)) {
     if (opts.create) {
-      const a = await initArchive(dir, opts.actor !== undefined ? { actor: opts.actor } : {});
+      const a = await initArchive(dir, { ...(opts.actor !== undefined ? { actor: opts.actor } : {}), ...(opts.db !== undefined ? { db: opts.db } : {}) });
       if ((opts.durability ?? "full") === "full") return a;
       await a.close();
-      return openExisting(dir, readConfig(dir), false, opts.durability ?? "full");
+      const config = readConfig(dir);
+      return openExisting(dir, config, locationOf(dir, config, opts.db), false, opts.durability ?? "full");
     }
     throw new OrganAuditError("EV_ARCH_NOT_FOUND", { dir });
   }
-  return openExisting(dir, readConfig(dir), opts.readonly ?? false, opts.durability ?? "full");
+  const config = readConfig(dir);
+  return openExisting(dir, config, locationOf(dir, config, opts.db), opts.readonly ?? false, opts.durability ?? "full");
 }
 
 /** Open, run fn, always close. */
@@ -596,6 +725,15 @@ export async function withArchive<T>(dir: string, fn: (a: Archive) => Promise<T>
   } finally {
     await a.close();
   }
+}
+
+/**
+ * The archive's PostgreSQL location: --db, else $ORGAN_AUDIT_ARCHIVE_DB (keeps a password out of the
+ * command line), else undefined (the location in config.json, or DIR/archive.db).
+ */
+export function resolveArchiveDb(option: string | undefined): string | undefined {
+  const v = option ?? process.env.ORGAN_AUDIT_ARCHIVE_DB;
+  return v === undefined || v === "" ? undefined : v;
 }
 
 /** The archive folder: --archive, else $ORGAN_AUDIT_ARCHIVE, else ./evidence-archive. */

@@ -10,7 +10,8 @@ import { keyIdOf, publicKeyToBase64, publicKeyFromBase64 } from "../custody/sth.
  *   DIR/config.json                      archive id, public key, paths of the key files
  *   DIR/keys/signing-ed25519.pem         Ed25519 private key (PKCS#8 PEM), mode 0600
  *   DIR/keys/witness-aes256gcm.key       32-byte AES-256-GCM key (hex), mode 0600
- *   DIR/archive.db                       SQLite database (items, derived, custody log, tree heads, ...)
+ *   DIR/archive.db                       SQLite database (items, derived, custody log, tree heads, ...),
+ *                                        unless the archive's tables live in PostgreSQL (config "database")
  *   DIR/blobs/sha256/ab/cd/<sha256>      content-addressed blobs (originals and derived content)
  *   DIR/tmp/                             partial writes; emptied on open
  *   DIR/latest-sth.json                  copy of the newest signed tree head (detects a rolled-back log)
@@ -30,6 +31,13 @@ export const configSchema = z.object({
   witnessKeyFile: z.string().min(1),
   /** largest original accepted, in bytes */
   maxItemBytes: z.number().int().positive().optional(),
+  /**
+   * where the tables live when not in DIR/archive.db: "postgres" (absent: SQLite in the folder). The
+   * location itself is recorded only when it holds no password (secrets are never written to disk);
+   * otherwise the caller passes it on every open.
+   */
+  databaseDialect: z.literal("postgres").optional(),
+  database: z.string().min(1).optional(),
 });
 export type ArchiveConfig = z.infer<typeof configSchema>;
 
@@ -74,8 +82,36 @@ export function isArchiveDir(dir: string): boolean {
   return existsSync(paths(dir).config);
 }
 
-/** Create the folder layout, config and keys. The folder must not exist or be empty. */
-export function createLayout(dir: string): ArchiveConfig {
+/** True when a database location carries a secret (a password in the URL or its query string). */
+export function locationHasSecret(location: string): boolean {
+  try {
+    const u = new URL(location);
+    if (u.password !== "") return true;
+    for (const k of u.searchParams.keys()) if (/pass/i.test(k)) return true;
+    return false;
+  } catch {
+    return true; // not a URL: do not risk writing it
+  }
+}
+
+/** A database location with its password (if any) replaced by "***", for messages and logs. */
+export function redactLocation(location: string): string {
+  try {
+    const u = new URL(location);
+    if (u.password !== "") u.password = "***";
+    for (const k of [...u.searchParams.keys()]) if (/pass/i.test(k)) u.searchParams.set(k, "***");
+    return u.toString();
+  } catch {
+    return "(database location)";
+  }
+}
+
+/**
+ * Create the folder layout, config and keys. The folder must not exist or be empty. With
+ * `postgres`, the config records that the tables live in PostgreSQL (and the location when it holds no
+ * password).
+ */
+export function createLayout(dir: string, opts: { postgres?: string } = {}): ArchiveConfig {
   const p = paths(dir);
   if (existsSync(dir) && readdirSync(dir).length > 0) throw new OrganAuditError("EV_ARCH_EXISTS", { dir });
   mkdirSync(dir, { recursive: true });
@@ -96,6 +132,7 @@ export function createLayout(dir: string): ArchiveConfig {
     keyId: keyIdOf(publicKey),
     signingKeyFile,
     witnessKeyFile,
+    ...(opts.postgres !== undefined ? { databaseDialect: "postgres" as const, ...(locationHasSecret(opts.postgres) ? {} : { database: opts.postgres }) } : {}),
   };
   writeFileAtomic(p.config, `${JSON.stringify(config, null, 2)}\n`);
   return config;

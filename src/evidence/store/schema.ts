@@ -1,8 +1,10 @@
 import type { Generated } from "kysely";
 
 /**
- * Database tables of the archive core (Kysely types). SQL is kept portable (text, integer, no
- * SQLite-only types); dialect-specific statements live in sqlite-dialect.ts only.
+ * Database tables of the archive core (Kysely types), on SQLite (DIR/archive.db) or PostgreSQL. SQL is
+ * kept portable (text, integer, no SQLite-only types); dialect-specific code lives in sqlite-dialect.ts
+ * (dialectOf, writeTransaction) and core-migrations.ts (columnTypes: sizes are bigint and text columns
+ * collate "C" on PostgreSQL). Values read back are the same JS types on both (numbers, strings, null).
  * Search and claims tables are added by their own migrations; their Kysely types live in their own files.
  */
 export interface ItemsTable {

@@ -1,10 +1,11 @@
 import Database from "better-sqlite3";
-import { Kysely, SqliteDialect, sql, type Transaction } from "kysely";
+import { Kysely, PostgresAdapter, SqliteDialect, sql, type Transaction } from "kysely";
 
 /**
- * The only SQLite-specific code of the archive: open the database file with the pragmas that make
- * commits durable across a killed process (WAL, synchronous=FULL) and wrap it in Kysely.
- * A PostgreSQL adapter would replace this file only.
+ * The dialect-specific code of the archive core: opening a bare SQLite file (kept for tools that open
+ * one directly), telling the dialect of a Kysely instance, and the write transaction that serializes
+ * appends to the custody log on either dialect. The archive itself opens its database through
+ * src/db/open.ts (a SQLite file in the archive folder, or a PostgreSQL location).
  */
 export function openSqlite<DB>(file: string, opts: { readonly?: boolean; synchronous?: "FULL" | "NORMAL" } = {}): { db: Kysely<DB>; raw: Database.Database } {
   const raw = new Database(file, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
@@ -18,14 +19,30 @@ export function openSqlite<DB>(file: string, opts: { readonly?: boolean; synchro
   return { db, raw };
 }
 
+export type DbDialect = "sqlite" | "postgres";
+
+/** The dialect of a Kysely instance or transaction (from its adapter): "postgres" or "sqlite". */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function dialectOf(db: Kysely<any> | Transaction<any>): DbDialect {
+  return db.getExecutor().adapter instanceof PostgresAdapter ? "postgres" : "sqlite";
+}
+
 /**
- * Run fn in a transaction that holds the write lock from its first statement (the effect of SQLite's
- * BEGIN IMMEDIATE, which Kysely's "begin" does not give): a no-op write makes a second process wait
- * (busy_timeout) instead of failing with SQLITE_BUSY when it later upgrades a read transaction.
+ * Run fn in a transaction that holds the custody log's write lock from its first statement, so that
+ * concurrent writers (two processes on SQLite; two requests or two servers on PostgreSQL) append to the
+ * log one after the other and every append sees the entries committed before it.
+ * - SQLite: a no-op write takes the database write lock at once (the effect of BEGIN IMMEDIATE, which
+ *   Kysely's "begin" does not give), so a second process waits (busy_timeout) instead of failing with
+ *   SQLITE_BUSY when it later upgrades a read transaction.
+ * - PostgreSQL: LOCK TABLE custody_log IN EXCLUSIVE MODE (readers are not blocked; other writers wait
+ *   until this transaction commits or rolls back; released at the end of the transaction). Under READ
+ *   COMMITTED every later statement of the transaction sees what the previous writer committed.
  */
 export function writeTransaction<DB, T>(db: Kysely<DB>, fn: (trx: Transaction<DB>) => Promise<T>): Promise<T> {
+  const pg = dialectOf(db) === "postgres";
   return db.transaction().execute(async (trx) => {
-    await sql`delete from custody_log where seq = -1`.execute(trx);
+    if (pg) await sql`lock table custody_log in exclusive mode`.execute(trx);
+    else await sql`delete from custody_log where seq = -1`.execute(trx);
     return fn(trx);
   });
 }

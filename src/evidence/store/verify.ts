@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { CLAIMS_TABLES } from "../claims/migration.js";
-import { sql } from "kysely";
+import Database from "better-sqlite3";
+import { Kysely, SqliteDialect, sql } from "kysely";
 import type { KeyObject } from "node:crypto";
 import { canonicalJson } from "../../core/canonical.js";
 import { sha256Hex } from "../../core/hash.js";
@@ -10,7 +11,7 @@ import { verifyTreeHead, type SignedTreeHead } from "../custody/sth.js";
 import { unseal } from "../crypto/seal.js";
 import type { Archive } from "./archive.js";
 import { paths } from "./layout.js";
-import { DIGEST_EXCLUDE } from "./schema.js";
+import { DIGEST_EXCLUDE, type CoreDb } from "./schema.js";
 
 /**
  * Full verification of an archive (adapter): re-hash every blob, re-derive every log leaf, recompute
@@ -38,7 +39,16 @@ export interface VerifyReport {
   failures: VerifyFailure[];
   /** not failures: e.g. blobs no record points to (left by an interrupted import) */
   warnings: string[];
+  /** "sqlite" (DIR/archive.db) or "postgres" (set by verifyArchive) */
+  dialect?: "sqlite" | "postgres";
+  /** checks that do not apply to this archive's database, each with the reason (set by verifyArchive) */
+  notApplicable?: string[];
 }
+
+/** What verify cannot check on PostgreSQL (the server owns the storage; every other check runs). */
+export const NOT_APPLICABLE_ON_POSTGRES = [
+  "SQLite file-level checks (a damaged page of DIR/archive.db, a database file replaced or rolled back on disk): not applicable on PostgreSQL, whose server owns the storage; rows, log entries, tree heads and blobs are checked as on SQLite",
+];
 
 /**
  * Tables whose every row must be pinned by the log, whether or not any entry names them yet (so an
@@ -59,7 +69,23 @@ export interface VerifyOptions {
 
 export async function verifyArchive(a: Archive, opts: VerifyOptions = {}): Promise<VerifyReport> {
   try {
-    return await verifyArchiveInner(a, opts);
+    // PostgreSQL: one REPEATABLE READ snapshot, so that writes committed while verify runs (a team server)
+    // cannot look like unlogged rows or missing entries
+    if (a.dialect === "postgres") {
+      return await a.db.transaction().setIsolationLevel("repeatable read").execute((trx) => verifyArchiveInner(a, opts, trx));
+    }
+    if (a.sqliteHandle && existsSync(paths(a.dir).db)) {
+      // SQLite: a read transaction on a second, read-only connection (a WAL snapshot) does the same without
+      // holding the archive's own connection, so a server's writes go on while verify re-hashes blobs
+      const ro = new Database(paths(a.dir).db, { readonly: true, fileMustExist: true });
+      const snap = new Kysely<CoreDb>({ dialect: new SqliteDialect({ database: ro }) });
+      try {
+        return await snap.transaction().execute((trx) => verifyArchiveInner(a, opts, trx));
+      } finally {
+        await snap.destroy();
+      }
+    }
+    return await verifyArchiveInner(a, opts, a.db);
   } catch (e) {
     // a damaged database file (e.g. a changed byte in a page header) cannot be read at all
     return {
@@ -70,15 +96,24 @@ export async function verifyArchive(a: Archive, opts: VerifyOptions = {}): Promi
       treeHead: null,
       failures: [{ kind: "database", message: `the database cannot be read: ${(e as Error).message}` }],
       warnings: [],
+      dialect: a.dialect,
+      notApplicable: a.dialect === "postgres" ? [...NOT_APPLICABLE_ON_POSTGRES] : [],
     };
   }
 }
 
-async function verifyArchiveInner(a: Archive, opts: VerifyOptions): Promise<VerifyReport> {
+async function tableExists(db: Kysely<CoreDb>, dialect: "sqlite" | "postgres", table: string): Promise<boolean> {
+  if (dialect === "postgres") {
+    // a failed statement would abort the snapshot transaction: ask the catalogue instead of trying
+    return (await sql`select 1 from pg_catalog.pg_tables where schemaname = current_schema() and tablename = ${table}`.execute(db)).rows.length > 0;
+  }
+  return true; // SQLite: the select below fails and is reported
+}
+
+async function verifyArchiveInner(a: Archive, opts: VerifyOptions, db: Kysely<CoreDb>): Promise<VerifyReport> {
   const failures: VerifyFailure[] = [];
   const warnings: string[] = [];
   const publicKey = opts.trustedPublicKey ?? a.keys.publicKey;
-  const db = a.db;
 
   // --- 1. log entries: canonical form, sequence, leaf hash
   const logRows = await db.selectFrom("custody_log").selectAll().orderBy("seq").execute();
@@ -185,6 +220,7 @@ async function verifyArchiveInner(a: Archive, opts: VerifyOptions): Promise<Veri
   for (const table of tables) {
     let rows: Record<string, unknown>[];
     try {
+      if (!(await tableExists(db, a.dialect, table))) throw new Error("no such table");
       rows = (await sql<Record<string, unknown>>`select * from ${sql.table(table)}`.execute(db)).rows;
     } catch {
       failures.push({ kind: "row", table, message: `table ${table} named in the log does not exist` });
@@ -270,6 +306,8 @@ async function verifyArchiveInner(a: Archive, opts: VerifyOptions): Promise<Veri
     treeHead: latest,
     failures,
     warnings,
+    dialect: a.dialect,
+    notApplicable: a.dialect === "postgres" ? [...NOT_APPLICABLE_ON_POSTGRES] : [],
   };
 }
 
