@@ -5,7 +5,7 @@ import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
 import { isOrganAuditError } from "../core/errors.js";
 import { makeDecision } from "../screening/review/decision.js";
-import { ScreeningProject } from "../screening/store/project.js";
+import { withProjectFile } from "../screening/store/store.js";
 import { register } from "./screen-records.js";
 import { runRegistered } from "../../test/helpers/cli.js";
 
@@ -43,9 +43,8 @@ describe("organ-audit screen (records, dedupe, rules, match, prisma)", () => {
     writeFileSync(none, "x");
     const bad = await run(["screen", "import", "--project", project, "--attach", ft, none]);
     expect(String(bad.error)).toContain('no record match the full text "NOSUCHPAPER"');
-    const p0 = ScreeningProject.open(project);
-    expect(p0.records().every((r) => r.fullText === undefined)).toBe(true);
-    p0.close();
+    const recs = await withProjectFile(project, false, (p0) => p0.records());
+    expect(recs.every((r) => r.fullText === undefined)).toBe(true);
     const ok = await run(["screen", "import", "--project", project, "--attach", ft, "--json"]);
     expect(JSON.parse(ok.out).attached).toEqual([{ record: "cnki-estudy-invented:XGYZ200304001", file: ft }]);
   });
@@ -119,21 +118,21 @@ describe("organ-audit screen (records, dedupe, rules, match, prisma)", () => {
   });
 
   it("prisma from the decision log, with the SVG", async () => {
-    const p = ScreeningProject.open(project);
-    const ids = p.records().map((r) => r.id);
-    const t = "2026-11-28T12:00:00Z";
-    const add = (recordId: string, stage: string, decision: string, reasonCode: string | null = null): void => {
-      const d = makeDecision({ seq: 1, recordId, stage, reviewer: "A", decision, reasonCode, time: t });
-      const { seq: _s, ...rest } = d;
-      p.appendDecision(rest);
-    };
-    add(ids[0]!, "title-abstract", "include");
-    add(ids[1]!, "title-abstract", "exclude", "wrong-population");
-    add(ids[2]!, "title-abstract", "include");
-    add(ids[3]!, "title-abstract", "exclude");
-    add(ids[0]!, "full-text", "include");
-    add(ids[2]!, "full-text", "exclude", "wrong-design");
-    p.close();
+    await withProjectFile(project, false, async (p) => {
+      const ids = (await p.records()).map((r) => r.id);
+      const t = "2026-11-28T12:00:00Z";
+      const add = async (recordId: string, stage: string, decision: string, reasonCode: string | null = null): Promise<void> => {
+        const d = makeDecision({ seq: 1, recordId, stage, reviewer: "A", decision, reasonCode, time: t });
+        const { seq: _s, ...rest } = d;
+        await p.appendDecision(rest);
+      };
+      await add(ids[0]!, "title-abstract", "include");
+      await add(ids[1]!, "title-abstract", "exclude", "wrong-population");
+      await add(ids[2]!, "title-abstract", "include");
+      await add(ids[3]!, "title-abstract", "exclude");
+      await add(ids[0]!, "full-text", "include");
+      await add(ids[2]!, "full-text", "exclude", "wrong-design");
+    });
     const svg = join(dir, "flow.svg");
     const r = await run(["screen", "prisma", "--project", project, "--svg", svg, "--json"]);
     expect(r.exit).toBe(0);

@@ -6,12 +6,13 @@ import { sha256Hex } from "../core/hash.js";
 import { dedupeRecords } from "../screening/dedupe/dedupe.js";
 import { afindRunningCosine, afindRunningCosineMany, contextAround, prepareText } from "../screening/match/running-cosine.js";
 import { prismaSvg } from "../screening/prisma/svg.js";
-import { prismaFinding } from "../screening/prisma/flow-finding.js";
 import { decodeAuto, importFile, readBytes, type ImportedFile } from "../screening/records/import-file.js";
 import type { ScreeningRecord } from "../screening/records/record.js";
 import { evaluateRules, fieldText, type RuleHit, type RuleResult } from "../screening/rules/evaluate.js";
 import { parseRules } from "../screening/rules/parse.js";
-import { ScreeningProject } from "../screening/store/project.js";
+import type { ScreeningProject } from "../screening/store/project.js";
+import { projectPrismaFinding } from "../screening/store/prisma-flow.js";
+import { withProjectFile } from "../screening/store/store.js";
 import { printJson, numberOption } from "./io.js";
 import type { CliContext } from "./main.js";
 
@@ -25,13 +26,9 @@ const num = numberOption;
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
-function withProject<T>(path: string, create: boolean, f: (p: ScreeningProject) => T): T {
-  const p = ScreeningProject.open(path, { create });
-  try {
-    return f(p);
-  } finally {
-    p.close();
-  }
+/** Open the project file (a SQLite screening store; its project "default"), run `f`, close it. */
+function withProject<T>(path: string, create: boolean, f: (p: ScreeningProject) => Promise<T> | T): Promise<T> {
+  return withProjectFile(path, create, f);
 }
 
 function screenGroup(program: Command): Command {
@@ -61,13 +58,13 @@ export function register(program: Command, ctx: CliContext): void {
         const notText = imps.find((i) => i.format !== "txt" && i.format !== "pdf");
         if (notText) throw new OrganAuditError("E_USAGE", { detail: `--attach takes full texts (.txt, .pdf); ${notText.file} is ${notText.format}` });
         const items = imps.map((i) => ({ key: i.records[0]!.id, file: i.file, text: i.records[0]!.fullText ?? "" }));
-        const ids = withProject(o.project, false, (p) => p.attachFullTexts(items));
+        const ids = await withProject(o.project, false, (p) => p.attachFullTexts(items));
         if (o.json) printJson(ctx.io, { project: o.project, attached: ids.map((id, k) => ({ record: id, file: items[k]!.file })) });
         else ids.forEach((id, k) => ctx.io.out(`${items[k]!.file}: full text attached to ${id}\n`));
         return;
       }
       const at = new Date().toISOString().replace(/\.\d+Z$/, "Z");
-      const rows = withProject(o.project, true, (p) => p.db.transaction(() => imps.map((imp) => p.addImport(imp, at)))());
+      const rows = await withProject(o.project, true, (p) => p.addImports(imps, at));
       const summary = rows.map((r) => ({ file: r.file, format: r.format, encoding: r.encoding, records: r.nRecords, sha256: r.sha256 }));
       if (o.json) printJson(ctx.io, { project: o.project, imported: summary });
       else for (const s of summary) ctx.io.out(`${s.file}: ${s.records} record(s) imported (${s.format}, ${s.encoding})\n`);
@@ -79,11 +76,11 @@ export function register(program: Command, ctx: CliContext): void {
     .requiredOption("--project <file>", "project file")
     .option("--threshold <x>", "fuzzy title similarity (Dice on character bigrams) to merge, default 0.9")
     .option("--json", "machine output")
-    .action((o: { project: string; threshold?: string; json?: boolean }) => {
+    .action(async (o: { project: string; threshold?: string; json?: boolean }) => {
       const threshold = num(o.threshold, "--threshold", { min: 0.5, max: 1 });
-      const res = withProject(o.project, false, (p) => {
-        const r = dedupeRecords(p.records({ includeDuplicates: true }), threshold !== undefined ? { fuzzyThreshold: threshold } : {});
-        p.applyDedupe(r);
+      const res = await withProject(o.project, false, async (p) => {
+        const r = dedupeRecords(await p.records({ includeDuplicates: true }), threshold !== undefined ? { fuzzyThreshold: threshold } : {});
+        await p.applyDedupe(r);
         return r;
       });
       if (o.json) {
@@ -109,7 +106,7 @@ export function register(program: Command, ctx: CliContext): void {
       const src = decodeAuto(readBytes(o.rules), o.rules).text;
       const set = parseRules(src, o.rules);
       let records: ScreeningRecord[];
-      if (o.project) records = withProject(o.project, false, (p) => p.records());
+      if (o.project) records = await withProject(o.project, false, (p) => p.records());
       else {
         records = [];
         for (const f of o.input!) records.push(...(await importFile(f)).records);
@@ -205,19 +202,9 @@ export function register(program: Command, ctx: CliContext): void {
     .option("--svg <file>", "write the flow diagram to this SVG file")
     .option("--title <text>", "diagram title")
     .option("--json", "machine output")
-    .action((o: { project: string; reviewers?: string; svg?: string; title?: string; json?: boolean }) => {
+    .action(async (o: { project: string; reviewers?: string; svg?: string; title?: string; json?: boolean }) => {
       const requiredReviewers = num(o.reviewers, "--reviewers", { integer: true, min: 1, max: 10 }) ?? 1;
-      const { finding } = withProject(o.project, false, (p) => {
-        const all = p.stored({ includeDuplicates: true });
-        const identified = p.imports().map((i) => ({ source: i.file, n: all.filter((s) => s.importId === i.id).length }));
-        const recordIds = all.filter((s) => s.duplicateOf === null).map((s) => s.record.id);
-        const decisions = p.decisions();
-        const inputs = [
-          { name: `${o.project}#imports`, sha256: sha256Hex(JSON.stringify(p.imports().map((i) => i.sha256))), n: identified.length },
-          { name: `${o.project}#decisions`, sha256: sha256Hex(JSON.stringify(decisions)), n: decisions.length },
-        ];
-        return { finding: prismaFinding({ identified, duplicatesRemoved: all.length - recordIds.length, recordIds, decisions, requiredReviewers }, inputs) };
-      });
+      const finding = await withProject(o.project, false, (p) => projectPrismaFinding(p, o.project, requiredReviewers));
       if (o.svg) writeFileSync(o.svg, prismaSvg(finding.result, o.title ? { title: o.title } : {}));
       if (o.json) {
         printJson(ctx.io, { findings: [finding], ...(o.svg ? { svg: o.svg } : {}) });

@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { isOrganAuditError, type OrganAuditError } from "../core/errors.js";
 import { importFile } from "../screening/records/import-file.js";
-import { ScreeningProject } from "../screening/store/project.js";
+import type { Decision } from "../screening/review/decision.js";
+import { withProjectFile } from "../screening/store/store.js";
 import { register } from "./screen-review.js";
 import { runRegistered } from "../../test/helpers/cli.js";
 
@@ -15,9 +16,8 @@ const run = (args: string[]) => runRegistered(register, args);
 describe("organ-audit screen (rank, simulate, decide, conflicts, agreement)", async () => {
   const dir = mkdtempSync(join(tmpdir(), "oa-screen-review-"));
   const project = join(dir, "p.sqlite");
-  const p = ScreeningProject.open(project, { create: true });
-  p.addImport(await importFile(`${FX}/rank-invented.csv`), "2026-11-28T00:00:00Z");
-  p.close();
+  const imp = await importFile(`${FX}/rank-invented.csv`);
+  await withProjectFile(project, true, (p) => p.addImport(imp, "2026-11-28T00:00:00Z"));
 
   it("rank --input: unlabelled records, transplant ones (English and Chinese) first", async () => {
     const r = await run(["screen", "rank", "--input", `${FX}/rank-invented.csv`, "--top", "0", "--json"]);
@@ -91,7 +91,7 @@ describe("organ-audit screen (rank, simulate, decide, conflicts, agreement)", as
     const r0 = await run(["screen", "decide", "--project", project, "--from", badCsv]);
     expect(isOrganAuditError(r0.error)).toBe(true);
     expect(String(r0.error)).toContain("bad.csv:3");
-    expect(withLog((l) => l.length)).toBe(0);
+    expect(await withLog((l) => l.length)).toBe(0);
     const r = await run(["screen", "decide", "--project", project, "--from", `${FX}/decisions-invented.csv`, "--json"]);
     expect(r.error).toBeUndefined();
     expect(JSON.parse(r.out).written).toHaveLength(24);
@@ -201,12 +201,7 @@ describe("organ-audit screen (rank, simulate, decide, conflicts, agreement)", as
     expect(String(unl.error)).toContain("rank-invented.csv:8");
   });
 
-  function withLog<T>(f: (log: ReturnType<ScreeningProject["decisions"]>) => T): T {
-    const q = ScreeningProject.open(project);
-    try {
-      return f(q.decisions());
-    } finally {
-      q.close();
-    }
+  async function withLog<T>(f: (log: Decision[]) => T): Promise<T> {
+    return f(await withProjectFile(project, false, (q) => q.decisions()));
   }
 });

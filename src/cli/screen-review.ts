@@ -21,7 +21,8 @@ import {
 import { parseDecisionsCsv } from "../screening/review/decisions-csv.js";
 import { runSeeds, simulate } from "../screening/simulate/simulate.js";
 import { simulationFinding } from "../screening/simulate/simulation-finding.js";
-import { ScreeningProject } from "../screening/store/project.js";
+import type { ScreeningProject } from "../screening/store/project.js";
+import { withProjectFile } from "../screening/store/store.js";
 import { printJson, numberOption } from "./io.js";
 import type { CliContext } from "./main.js";
 
@@ -82,13 +83,9 @@ function featureOptions(o: FeatureFlags): FeatureOptions {
   };
 }
 
-function withProject<T>(path: string, create: boolean, f: (p: ScreeningProject) => T): T {
-  const p = ScreeningProject.open(path, { create });
-  try {
-    return f(p);
-  } finally {
-    p.close();
-  }
+/** Open the project file (a SQLite screening store; its project "default"), run `f`, close it. */
+function withProject<T>(path: string, create: boolean, f: (p: ScreeningProject) => Promise<T> | T): Promise<T> {
+  return withProjectFile(path, create, f);
 }
 
 function screenGroup(program: Command): Command {
@@ -155,7 +152,7 @@ export function register(program: Command, ctx: CliContext): void {
         const labels = new Map<number, 0 | 1>();
         if (o.project !== undefined) {
           const stage = stageOf(o.stage);
-          const { recs, log } = withProject(o.project, false, (p) => ({ recs: p.records(), log: p.decisions() }));
+          const { recs, log } = await withProject(o.project, false, async (p) => ({ recs: await p.records(), log: await p.decisions() }));
           records = recs;
           const outcomes = stageOutcomes(log, stage, 1);
           records.forEach((r, i) => {
@@ -312,7 +309,7 @@ export function register(program: Command, ctx: CliContext): void {
     )
     .option("--json", "machine output")
     .action(
-      (o: {
+      async (o: {
         project: string;
         record?: string;
         decision?: string;
@@ -352,16 +349,16 @@ export function register(program: Command, ctx: CliContext): void {
             }),
           ];
         }
-        const written = withProject(o.project, false, (p) => {
-          batch.forEach((d, k) => {
-            if (!p.hasRecord(d.recordId))
+        const written = await withProject(o.project, false, async (p) => {
+          for (const [k, d] of batch.entries()) {
+            if (!(await p.hasRecord(d.recordId)))
               throw new OrganAuditError(
                 "SC_REV_UNKNOWN_RECORD",
                 { id: d.recordId },
                 o.from !== undefined ? { file: o.from, line: k + 2, field: "record_id" } : { field: "--record" },
               );
-          });
-          return p.db.transaction(() => batch.map(({ seq: _seq, ...d }) => p.appendDecision(d)))();
+          }
+          return p.appendDecisions(batch.map(({ seq: _seq, ...d }) => d));
         });
         if (o.json) printJson(ctx.io, { project: o.project, written });
         else
@@ -378,9 +375,9 @@ export function register(program: Command, ctx: CliContext): void {
     .requiredOption("--project <file>", "project file")
     .option("--stage <stage>", "title-abstract | full-text", "title-abstract")
     .option("--json", "machine output")
-    .action((o: { project: string; stage: string; json?: boolean }) => {
+    .action(async (o: { project: string; stage: string; json?: boolean }) => {
       const stage = stageOf(o.stage);
-      const conflicts = withProject(o.project, false, (p) => listConflicts(p.decisions(), stage));
+      const conflicts = await withProject(o.project, false, async (p) => listConflicts(await p.decisions(), stage));
       if (o.json) {
         printJson(ctx.io, { stage, conflicts });
         return;
@@ -404,7 +401,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option("--level <x>", "confidence level, default 0.95")
     .option("--json", "machine output")
     .action(
-      (o: {
+      async (o: {
         project?: string;
         decisions?: string;
         stage: string;
@@ -419,7 +416,7 @@ export function register(program: Command, ctx: CliContext): void {
         let log: Decision[];
         let inputName: string;
         if (o.project !== undefined) {
-          log = withProject(o.project, false, (p) => p.decisions());
+          log = await withProject(o.project, false, (p) => p.decisions());
           inputName = `${o.project}#decisions`;
         } else {
           const bytes = readBytes(o.decisions as string);

@@ -5,7 +5,8 @@ import iconv from "iconv-lite";
 import { PDFDocument, StandardFonts } from "pdf-lib";
 import { describe, expect, it } from "vitest";
 import { OrganAuditError } from "../../core/errors.js";
-import { importFile } from "./import-file.js";
+import { readFileSync } from "node:fs";
+import { importBytes, importFile } from "./import-file.js";
 
 const dir = mkdtempSync(join(tmpdir(), "oa-import-"));
 const FX = "test/fixtures/screening/s1";
@@ -71,5 +72,16 @@ describe("importFile", () => {
     expect((await errorOf(importFile(unk))).code).toBe("SC_IMPORT_FORMAT");
     expect((await errorOf(importFile(join(dir, "nope.ris")))).code).toBe("E_FILE_NOT_FOUND");
     expect((await errorOf(importFile(unk, { format: "bibtex" }))).code).toBe("E_USAGE");
+  });
+
+  it("importBytes: bytes already read (an upload) import as the named file, without touching the disk", async () => {
+    const bytes = readFileSync(`${FX}/medline-invented.nbib`);
+    const fromFile = await importFile(`${FX}/medline-invented.nbib`);
+    const up = await importBytes(bytes, "medline-invented.nbib");
+    expect(up.records.map((r) => r.id)).toEqual(fromFile.records.map((r) => r.id));
+    expect(up).toMatchObject({ file: "medline-invented.nbib", format: "medline", sha256: fromFile.sha256, bytes: bytes.length });
+    // a name that does not exist on disk is only a name: errors carry it, nothing is read from it
+    const e = await errorOf(importBytes(Buffer.from("TI  - stray\nTY  - JOUR\nER  - \n"), "no/such/dir/up.ris"));
+    expect(e.location).toEqual({ file: "no/such/dir/up.ris", line: 1 });
   });
 });

@@ -57,7 +57,14 @@ function firstLine(text: string): string {
 }
 
 export async function importFile(file: string, opts: { format?: string; encoding?: string } = {}): Promise<ImportedFile> {
-  const bytes = readBytes(file);
+  return importBytes(readBytes(file), file, opts);
+}
+
+/**
+ * Import bytes already read (e.g. an HTTP upload) as if they were the file `file`: the name gives the
+ * record ids (its stem), the format by extension, and the place named in errors. Nothing is read from disk.
+ */
+export async function importBytes(bytes: Buffer, file: string, opts: { format?: string; encoding?: string } = {}): Promise<ImportedFile> {
   if (bytes.length === 0) throw new OrganAuditError("SC_IMPORT_EMPTY", { format: opts.format ?? "file of 0 bytes" }, { file });
   let format: ImportFormat | null;
   if (opts.format !== undefined) {
