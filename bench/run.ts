@@ -6,7 +6,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 
-const BENCHES = ["forensics", "accounting", "screening-match", "evidence", "screening-sim"];
+const BENCHES = ["forensics", "accounting", "screening-match", "evidence", "screening-sim", "server-load"];
 const wanted = process.argv.slice(2);
 let failed = 0;
 for (const name of BENCHES) {

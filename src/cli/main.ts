@@ -13,6 +13,7 @@ import { register as registerEvidenceSearch } from "./evidence-search.js";
 import { register as registerEvidenceClaims } from "./evidence-claims.js";
 import { register as registerScreenRecords } from "./screen-records.js";
 import { register as registerScreenReview } from "./screen-review.js";
+import { register as registerServe } from "./serve.js";
 
 /** Context handed to every command group. `exit` records the exit code the command wants. */
 export interface CliContext {
@@ -46,6 +47,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerEvidenceClaims(program, ctx);
   registerScreenRecords(program, ctx);
   registerScreenReview(program, ctx);
+  registerServe(program, ctx);
   return program;
 }
 

@@ -188,6 +188,9 @@ const catalogue = {
   M_ACC_MISSING_YEARS: (a: { missing: string }) => `years missing from the scenario: ${a.missing}`,
   M_ACC_UNSOURCED: (a: { detail: string }) => `value has no source: ${a.detail}`,
   M_ACC_DRAWS: (a: { value: string }) => `draws must be an integer from 2 to 10000000, found ${a.value}`,
+  M_ACC_OVERRIDE_PATH: (a: { path: string; detail: string }) =>
+    `override path "${a.path}" is not valid: ${a.detail} (use a JSON path to a number of the scenario, e.g. $.years[0].executions.fixed, or scale.<variable>)`,
+  M_ACC_OVERRIDE_VALUE: (a: { path: string; detail: string }) => `override value for "${a.path}" is not valid: ${a.detail}`,
   C_ACC_IDENTITY: () =>
     "the unexplained volume is an accounting residual: it is only as good as the inputs, and a positive residual is consistent with an unidentified organ source but does not identify it",
   C_ACC_ASSUMPTIONS: (a: { n: number; total: number }) =>
@@ -196,6 +199,8 @@ const catalogue = {
     "inputs not declared shared or year-correlated are drawn independently; real uncertainties may be correlated, which widens cumulative intervals",
   C_ACC_NO_SHARE: (a: { years: string }) =>
     `share explained is undefined where transplants are 0 in every draw (years: ${a.years})`,
+  C_ACC_OVERRIDDEN: (a: { n: number; list: string }) =>
+    `the scenario was changed by ${a.n} override(s) (${a.list}): the result describes the changed assumptions, not the scenario as published`,
   // models: change points (C_CP_*), capacity (M_CAP_*, C_CAP_*), wait time and on demand (M_WAIT_*, C_WAIT_*)
   C_CP_TOO_FEW_POINTS: (a: { n: number; minSegment: number }) =>
     `insufficient data: ${a.n} points cannot hold a break with at least ${a.minSegment} points on each side`,
@@ -296,6 +301,10 @@ const catalogue = {
   EV_ARCH_BAD_KIND: (a: { value: string; allowed: string }) => `unknown derived kind "${a.value}" (allowed: ${a.allowed})`,
   EV_ARCH_NO_ITEM: (a: { id: string }) => `no item or derived record with id "${a.id}" in the archive`,
   EV_ARCH_BAD_INPUT: (a: { detail: string }) => `invalid evidence input: ${a.detail}`,
+  EV_ARCH_DB: (a: { location: string; detail: string }) => `cannot use the archive database ${a.location}: ${a.detail}`,
+  EV_ARCH_DB_REQUIRED: (a: { dir: string }) =>
+    `the archive in ${a.dir} keeps its tables in PostgreSQL and its config.json records no location (it held a password, which is never written to disk); pass the database location (postgres://...)`,
+  EV_ARCH_DB_MISMATCH: (a: { dir: string; detail: string }) => `the database given does not belong to the archive in ${a.dir}: ${a.detail}`,
   EV_BUNDLE_INVALID: (a: { detail: string }) => `the bundle is invalid: ${a.detail}; nothing was imported`,
   EV_BUNDLE_UNSAFE_NAME: (a: { name: string }) =>
     `the bundle contains the unsafe file name "${a.name}" (absolute, "..", backslash or unexpected path); nothing was imported`,
@@ -315,6 +324,8 @@ const catalogue = {
   EV_SEARCH_EMPTY_QUERY: () => `the search query is empty`,
   EV_SEARCH_BAD_FILTER: (a: { filter: string; value: string }) => `invalid search filter ${a.filter}: "${a.value}"`,
   EV_SEARCH_NO_INDEX: (a: { dir: string }) => `the archive in ${a.dir} has no search index; run "organ-audit evidence reindex --archive ${a.dir}"`,
+  EV_SEARCH_OLD_INDEX: (a: { state: string }) =>
+    `the search index has an older schema (${a.state}) and the database is open read-only; open the archive for writing once (any write command, or "organ-audit evidence reindex") to upgrade it`,
   // --- evidence: claims, entities, timeline, case files (EV_CLAIM_*, EV_CASE_*, C_EV_CLAIM_*) ---
   EV_CLAIM_NOT_FOUND: (a: { id: string }) => `no claim with id "${a.id}" in the archive (list them with "organ-audit evidence claims")`,
   EV_CLAIM_EXISTS: (a: { id: string }) => `a claim with id "${a.id}" already exists`,
@@ -351,6 +362,7 @@ const catalogue = {
   SC_STORE_VERSION: (a: { found: number; supported: number }) =>
     `screening project schema version ${a.found} is newer than this tool supports (${a.supported}); update organ-audit`,
   SC_DECISION_LOG: (a: { detail: string }) => `decision log: ${a.detail}`,
+  SC_STORE_EXISTS: (a: { name: string }) => `a screening project named "${a.name}" already exists`,
   C_SC_PRISMA_UNRESOLVED: (a: { n: number; stage: string }) =>
     `${a.n} record(s) at the ${a.stage} stage have reviewers who disagree and no resolution yet; they are counted as awaiting a decision, not as included or excluded`,
   C_SC_PRISMA_PENDING: (a: { n: number; stage: string }) =>
@@ -383,6 +395,52 @@ const catalogue = {
     `simulation replays known labels: one random relevant and one random irrelevant record are given as prior knowledge, the model is retrained after every decision and the top-ranked record is screened next; metrics exclude the prior records; work saved in a real screen depends on the stopping rule, which a simulation does not choose`,
   C_SC_SIM_FEW_RELEVANT: (a: { n: number }) =>
     `only ${a.n} relevant record(s): recall steps are coarse and WSS varies strongly between seeds`,
+  // --- server: HTTP API, accounts, sessions (S_*) ---
+  S_NOT_FOUND: (a: { what: string }) => `not found: ${a.what}`,
+  S_UNAUTHENTICATED: () => `sign in first: this request needs a valid session (cookie oa_session or an Authorization: Bearer token)`,
+  S_FORBIDDEN: (a: { need: string; have: string }) => `this request needs the ${a.need} role or higher; your role is ${a.have}`,
+  S_BAD_LOGIN: () => `unknown user name or wrong password`,
+  S_TOO_MANY_ATTEMPTS: (a: { minutes: number }) => `too many failed sign-in attempts for this user name from this address; try again in ${a.minutes} minute(s)`,
+  S_VALIDATION: (a: { detail: string }) => `invalid request: ${a.detail}`,
+  S_BAD_REQUEST: (a: { detail: string }) => `bad request: ${a.detail}`,
+  S_BODY_TOO_LARGE: (a: { limit: number }) => `the request body is larger than the limit of ${a.limit} bytes`,
+  S_UNSUPPORTED_MEDIA_TYPE: (a: { type: string }) => `unsupported content type "${a.type}" for this endpoint`,
+  S_USER_EXISTS: (a: { name: string }) => `a user named "${a.name}" already exists`,
+  S_NO_USER: (a: { name: string }) => `no user named "${a.name}"`,
+  S_BAD_USERNAME: (a: { value: string }) => `invalid user name "${a.value}": use 1-64 letters, digits, ".", "_", "-" or "@"`,
+  S_BAD_ROLE: (a: { value: string; allowed: string }) => `unknown role "${a.value}" (allowed: ${a.allowed})`,
+  S_WEAK_PASSWORD: (a: { min: number }) => `the password must be at least ${a.min} characters long`,
+  S_LAST_ADMIN: () => `this change would leave no active admin; make another user admin first`,
+  S_ROUTE_NO_ACCESS: (a: { method: string; url: string }) =>
+    `route ${a.method} ${a.url} declares no config.access ("public", "viewer", "analyst", "reviewer" or "admin"); the server refuses to start`,
+  S_PASSWORD_FILE: (a: { file: string; detail: string }) => `cannot read the password file ${a.file}: ${a.detail}`,
+  // server: data, findings, charts, accounting and report routes (S_DATA_*)
+  S_DATA_TABLE_FILTER: (a: { table: string; column: string; columns: string }) =>
+    `table "${a.table}" has no column "${a.column}" to filter on (columns: ${a.columns})`,
+  S_DATA_DRAWS_LIMIT: (a: { value: number; max: number }) =>
+    `draws must be an integer from 2 to ${a.max} on this server, found ${a.value}`,
+  S_DATA_BAD_BODY: (a: { path: string; detail: string }) => `request body ${a.path}: ${a.detail}`,
+  S_DATA_WORK_LIMIT: (a: { draws: number; years: number; max: number }) =>
+    `draws × years must be at most ${a.max} on this server, found ${a.draws} × ${a.years}; use fewer draws`,
+  // server: evidence, claims, entities and timeline routes (S_EV_*)
+  S_EV_UPLOAD_NAME: (a: { value: string }) =>
+    `file name "${a.value}" is refused: give a plain file name (no "/", "\\", "..", control characters; at most 255 bytes); nothing was stored`,
+  S_EV_UPLOAD_EMPTY: () => `the upload is empty (0 bytes); nothing was stored`,
+  S_EV_UPLOAD_TOO_LARGE: (a: { limit: number }) => `the upload is larger than the limit of ${a.limit} bytes; nothing was stored`,
+  S_EV_CAPTURE_REFUSED: (a: { host: string; reason: string }) =>
+    `capture refused: ${a.host} ${a.reason}; this server fetches only public http(s) addresses; nothing was stored`,
+  S_EV_RESTRICTED: (a: { id: string }) => `the original bytes of item ${a.id} are restricted (witness protection): only an admin may read them`,
+  S_EV_REVEAL_FORBIDDEN: () => `revealing sealed witness fields needs a role that holds the witness key (admin)`,
+  S_EV_CAPTURE_BUSY: (a: { running: number }) => `${a.running} captures are running on this server; try again when one has finished`,
+  S_EV_WITNESS_HEADER: (a: { detail: string }) =>
+    `header x-witness-fields is invalid: ${a.detail} (expected base64url of a JSON object of at most 20 text fields); nothing was stored`,
+  // server: screening routes (S_SC_*)
+  S_SC_UPLOAD_NAME: (a: { value: string }) =>
+    `file name "${a.value}" is refused: give a plain file name such as "pubmed.nbib" (no "/", "\\", "..", control characters; at most 255 bytes); nothing was imported`,
+  S_SC_UPLOAD_EMPTY: () => `the upload is empty (0 bytes); nothing was imported`,
+  S_SC_UPLOAD_TOO_LARGE: (a: { limit: number }) => `the upload is larger than the limit of ${a.limit} bytes; nothing was imported`,
+  S_SC_NO_PROJECT: (a: { id: string }) => `no screening project "${a.id}"`,
+  S_SC_RANK_FAILED: (a: { detail: string }) => `cannot rank the records: ${a.detail}; the stored ranking was not changed`,
 } as const;
 
 export type MessageCode = keyof typeof catalogue;

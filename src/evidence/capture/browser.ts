@@ -36,13 +36,31 @@ export function chromiumAvailable(path = CHROMIUM_PATH): boolean {
   return existsSync(path);
 }
 
-export async function renderCapture(input: RenderInput, want: { screenshot?: boolean; pdf?: boolean; timeoutMs?: number; chromiumPath?: string }): Promise<RenderOutput> {
+export async function renderCapture(
+  input: RenderInput,
+  want: {
+    screenshot?: boolean;
+    pdf?: boolean;
+    timeoutMs?: number;
+    chromiumPath?: string;
+    /** decides for every live subresource request of the page (false: aborted), e.g. to keep a server's renderer off its own network */
+    allowRequest?: (url: string) => Promise<boolean>;
+  },
+): Promise<RenderOutput> {
   const path = want.chromiumPath ?? CHROMIUM_PATH;
   if (!chromiumAvailable(path)) throw new OrganAuditError("EV_CAPTURE_NO_CHROMIUM", { path });
   const { chromium } = await import("playwright-core");
   const browser = await chromium.launch({ executablePath: path, args: CHROMIUM_ARGS, timeout: want.timeoutMs ?? 30_000 });
   try {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const allow = want.allowRequest;
+    if (allow) {
+      // page routes (the main document below) take precedence over this context-wide filter
+      await context.route("**/*", async (route) => {
+        const ok = await allow(route.request().url()).catch(() => false);
+        await (ok ? route.continue() : route.abort("blockedbyclient"));
+      });
+    }
     const page = await context.newPage();
     const headers: Record<string, string> = {};
     for (const [k, v] of input.headers) {

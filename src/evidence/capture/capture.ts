@@ -18,6 +18,8 @@ export interface CaptureOptions extends FetchOptions {
   screenshot?: boolean;
   pdf?: boolean;
   chromiumPath?: string;
+  /** filter for the live subresource requests of the screenshot/PDF rendering (see renderCapture) */
+  allowRequest?: (url: string) => Promise<boolean>;
 }
 
 export interface CaptureMeta {
@@ -68,7 +70,7 @@ export async function captureUrl(archive: Archive, url: string, meta: CaptureMet
     try {
       rendered = await renderCapture(
         { url: final.url, status: final.status, headers: final.responseHeaders, body: final.body },
-        { screenshot: opts.screenshot, pdf: opts.pdf, timeoutMs: opts.timeoutMs, chromiumPath: opts.chromiumPath },
+        { screenshot: opts.screenshot, pdf: opts.pdf, timeoutMs: opts.timeoutMs, chromiumPath: opts.chromiumPath, ...(opts.allowRequest ? { allowRequest: opts.allowRequest } : {}) },
       );
     } catch (e) {
       if (e instanceof OrganAuditError && e.code === "EV_CAPTURE_NO_CHROMIUM") warnings.push(e.message);

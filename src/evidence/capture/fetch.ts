@@ -15,6 +15,11 @@ export interface FetchOptions {
   maxBytes?: number;
   maxRedirects?: number;
   userAgent?: string;
+  /**
+   * called with every URL before it is requested (the first and each redirect target); throw to refuse
+   * it (a server checks here that the host is not on its own network)
+   */
+  checkUrl?: (url: string) => Promise<void>;
 }
 
 export interface FetchResult {
@@ -82,6 +87,7 @@ export async function fetchWithExchanges(url: string, opts: FetchOptions = {}): 
         ["Accept-Encoding", "identity"],
         ["Accept-Language", "zh-CN,zh;q=0.9,en;q=0.8"],
       ];
+      if (opts.checkUrl) await opts.checkUrl(current);
       const date = new Date().toISOString();
       let res: Response;
       try {
