@@ -87,6 +87,33 @@ describe("evidence import-files / search / reindex (in-process CLI)", () => {
     const after = JSON.parse((await run(["evidence", "search", "器官", "--archive", archive, "--json"])).stdout) as { results: { id: string }[] };
     expect(after.results.map((x) => x.id).sort()).toEqual(before.results.map((x) => x.id).sort());
   });
+  it("says how results were ranked and how many texts matched; --rank-all ranks every match", async () => {
+    const r = JSON.parse((await run(["evidence", "search", "移植", "--archive", archive, "--json"])).stdout) as {
+      ranking: { method: string; threshold: number };
+      total: { texts: number; relation: string };
+      results: unknown[];
+    };
+    expect(r.ranking).toMatchObject({ method: "bm25", threshold: 1000 });
+    expect(r.total).toEqual({ texts: r.results.length, relation: "eq" });
+    const all = JSON.parse((await run(["evidence", "search", "移植", "--rank-all", "--archive", archive, "--json"])).stdout) as { ranking: { method: string }; results: unknown[] };
+    expect(all.ranking.method).toBe("bm25");
+    expect(all.results).toEqual(r.results);
+    const counted = JSON.parse((await run(["evidence", "search", "移植", "--count", "--type", "hospital-web-page", "--archive", archive, "--json"])).stdout) as { total: { relation: string } };
+    expect(counted.total.relation).toBe("eq");
+    const text = await run(["evidence", "search", "移植", "--archive", archive]);
+    expect(text.stdout.split("\n")[0]).toMatch(/^\d+ matching text\(s\); ranked by bm25$/);
+  });
+  it("upgrades an index of the older schema (three FTS5 tables) on the first search", async () => {
+    const Database = (await import("better-sqlite3")).default;
+    const before = JSON.parse((await run(["evidence", "search", "器官", "--archive", archive, "--json"])).stdout) as { results: { id: string }[] };
+    const db = new Database(join(archive, "archive.db"));
+    db.exec("DROP TABLE search_fts");
+    db.exec("CREATE VIRTUAL TABLE search_words USING fts5(words, content='', contentless_delete=1)");
+    db.close();
+    const after = await run(["evidence", "search", "器官", "--archive", archive, "--json"]);
+    expect(after.code).toBe(0);
+    expect((JSON.parse(after.stdout) as { results: { id: string }[] }).results).toEqual(before.results);
+  });
   it("captures a page from a local server and finds it with a traditional query", async () => {
     const server = createServer((_req, res) => {
       res.writeHead(200, { "Content-Type": "text/html" });

@@ -9,7 +9,8 @@ import Database from "better-sqlite3";
 import type { Command } from "commander";
 import { OrganAuditError, isOrganAuditError } from "../core/errors.js";
 import { captureUrl } from "../evidence/capture/capture.js";
-import { SearchIndex, type SearchOptions } from "../evidence/search/index-store.js";
+import { RANK_THRESHOLD, SearchIndex, type SearchOptions } from "../evidence/search/index-store.js";
+import { ensureSearchSchema, searchSchemaState } from "../evidence/search/migration.js";
 import { reindexArchive } from "../evidence/search/index-writer.js";
 import { openArchive, resolveArchiveDir, type Archive } from "../evidence/store/archive.js";
 import { ingestFile } from "../evidence/store/ingest.js";
@@ -66,6 +67,18 @@ export function searchArchive(dir: string, query: string, opts: SearchOptions = 
   }
 }
 
+/** State of the search schema of an archive folder ("none" without a database or index), read-only. */
+export function indexSchemaState(dir: string): "current" | "legacy" | "none" {
+  const file = paths(dir).db;
+  if (!existsSync(file)) return "none";
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    return searchSchemaState(db);
+  } finally {
+    db.close();
+  }
+}
+
 /** Files under the given paths (directories walked when recursive), sorted, symlinks not followed. */
 export function listFiles(inputs: string[], recursive: boolean): string[] {
   const out: string[] = [];
@@ -109,13 +122,23 @@ export function register(program: Command, ctx: CliContext): void {
     .option("--tag <tag>", "required tag (repeatable)", collect, [])
     .option("--limit <n>", "maximum number of items (default 20)", positiveInt("--limit"), 20)
     .option("--context <n>", "characters of context before the first match (default 30)", positiveInt("--context"), 30)
-    .action(async (words: string[], o: Common & { type: string[]; language: string[]; from?: string; to?: string; tag: string[]; limit: number; context: number }) => {
+    .option("--rank-all", `rank every match by bm25 even when more than ${RANK_THRESHOLD} texts match (slower for common terms)`)
+    .option("--count", `count every match exactly when more than ${RANK_THRESHOLD} texts match (default: "more than ${RANK_THRESHOLD}")`)
+    .action(async (words: string[], o: Common & { type: string[]; language: string[]; from?: string; to?: string; tag: string[]; limit: number; context: number; rankAll?: boolean; count?: boolean }) => {
       for (const t of o.type) checkType(t, "--type");
       const dir = resolve(resolveArchiveDir(o.archive));
       // read-only: validates the folder without touching it (a writable open would clean DIR/tmp, where a
       // concurrent import may be writing); an archive without the search schema gets EV_SEARCH_NO_INDEX
       const a = await openArchive(dir, { readonly: true });
       await a.close();
+      // an index of the older schema (search-0001) is upgraded once by opening the archive for writing
+      // (the migration runs on open; ensureSearchSchema also repairs an index whose FTS5 table is missing)
+      if (indexSchemaState(dir) === "legacy") {
+        await withArchive(dir, (w) => {
+          if (w.sqliteHandle) ensureSearchSchema(w.sqliteHandle);
+          return Promise.resolve();
+        });
+      }
       const r = searchArchive(dir, words.join(" "), {
         types: o.type,
         languages: o.language,
@@ -124,12 +147,24 @@ export function register(program: Command, ctx: CliContext): void {
         snippet: { context: o.context },
         ...(o.from ? { from: o.from } : {}),
         ...(o.to ? { to: o.to } : {}),
+        ...(o.rankAll ? { rankThreshold: Number.MAX_SAFE_INTEGER - 1 } : {}),
+        ...(o.count ? { exactTotal: true } : {}),
       });
       if (o.json) {
-        printJson(ctx.io, { query: r.query, terms: r.terms.map((t) => ({ term: t.raw, folded: t.folded, index: t.kind, excluded: t.negated })), results: r.results });
+        printJson(ctx.io, {
+          query: r.query,
+          terms: r.terms.map((t) => ({ term: t.raw, folded: t.folded, index: t.kind, excluded: t.negated })),
+          ranking: r.ranking,
+          total: r.total,
+          results: r.results,
+        });
         return;
       }
       if (r.results.length === 0) ctx.io.out("no matches");
+      else if (r.total) {
+        const n = r.total.relation === "eq" ? `${r.total.texts}` : `more than ${r.total.texts - 1} (--count counts them)`;
+        ctx.io.out(`${n} matching text(s); ${r.ranking?.method === "recency" ? "most recently indexed first, NOT ranked by relevance (--rank-all ranks every match)" : "ranked by bm25"}`);
+      }
       for (const x of r.results) {
         ctx.io.out(`${x.id}  ${x.evidenceType ?? "-"}  ${x.capturedAt?.slice(0, 10) ?? "-"}  ${x.title ?? ""}`);
         ctx.io.out(`  ${x.snippet}`);

@@ -10,6 +10,8 @@ import { importBundle } from "./import.js";
 import { verifyBundle } from "./verify-bundle.js";
 import { ZipReader, ZipWriter } from "./zip.js";
 import { OrganAuditError } from "../../core/errors.js";
+import { pgAvailable } from "../../../test/helpers/pg.js";
+import { sql } from "kysely";
 
 const FIX = join(import.meta.dirname, "../../../test/fixtures/evidence/core");
 
@@ -201,4 +203,132 @@ describe("export bundle, verify offline, import", () => {
       await a.close();
     }
   });
+});
+
+describe("bundles carry the claims module's rows", () => {
+  it("exports claims, entities and links pinned by the log slice, verifies them, refuses a changed row, and imports them", async () => {
+    const { addClaim, linkClaim } = await import("../claims/store.js");
+    const csrc = join(root, "claims-src");
+    const a = await initArchive(csrc, { actor: "tester" });
+    const it1 = await a.addItem({ bytes: Buffer.from("医院网页 liver transplant"), filename: "p.txt", evidenceType: "hospital-web-page", addedBy: "tester" });
+    const claim = await addClaim(a, { id: "T-C1", title: "Volume", statement: "The investigation claims that the volume exceeds the supply." }, { actor: "tester" });
+    await linkClaim(a, { claimId: claim.id, kind: "item", ref: it1.id, stance: "supports", note: "page" }, { actor: "tester" });
+    // a later edit of the link: the bundle must carry the latest state and the entry that pins it
+    await linkClaim(a, { claimId: claim.id, kind: "item", ref: it1.id, stance: "context", note: "page, reread" }, { actor: "tester" });
+    await a.close();
+
+    const file = join(root, "claims.zip");
+    const r = await withArchive(csrc, (x) => exportBundle(x, { out: file, actor: "tester" }));
+    expect(r.claimRows).toBe(2);
+    const v = await verifyBundle(file);
+    expect(v.failures).toEqual([]);
+    expect(v.counts.claimRows).toBe(2);
+    expect(v.manifest?.claims?.case_link?.[0]).toMatchObject({ stance: "context", note: "page, reread" });
+    // a selection of items carries no claims unless asked
+    const sel = join(root, "claims-sel.zip");
+    expect((await withArchive(csrc, (x) => exportBundle(x, { out: sel, actor: "tester", itemIds: [it1.id] }))).claimRows).toBe(0);
+
+    // a forger changes the claim's statement: verify names the row; an unknown table is refused
+    const forged = join(root, "claims-forged.zip");
+    await rewrite(file, forged, (m) => {
+      const c = m.claims as Record<string, Record<string, unknown>[]>;
+      c.case_claim![0]!.statement = "The investigation claims something else.";
+    });
+    const fv = await verifyBundle(forged);
+    expect(fv.ok).toBe(false);
+    expect(fv.failures.map((f) => f.message).join("\n")).toContain("case_claim/T-C1 differs from the state recorded in log entry");
+    const odd = join(root, "claims-odd.zip");
+    await rewrite(file, odd, (m) => {
+      (m.claims as Record<string, unknown>).items = [{ id: "x" }];
+    });
+    expect((await verifyBundle(odd)).failures[0]?.kind).toBe("manifest");
+    const dst = join(root, "claims-dst");
+    await (await initArchive(dst, { actor: "tester" })).close();
+    await expect(withArchive(dst, (x) => importBundle(x, forged, { actor: "tester" }))).rejects.toThrow(/failed verification/);
+
+    const imp = await withArchive(dst, (x) => importBundle(x, file, { actor: "importer" }));
+    expect(imp.claims).toEqual({ imported: 2, present: 0, conflicts: [] });
+    await withArchive(dst, async (x) => {
+      const rows = await x.db.selectFrom("case_link" as never).selectAll().execute();
+      expect(rows).toMatchObject([{ claim_id: "T-C1", ref: it1.id, stance: "context", note: "page, reread" }]);
+      const last = (await x.log.entries()).at(-1)!;
+      expect(last).toMatchObject({ action: "import", actor: "importer", data: { kind: "claims", fromArchive: v.archiveId } });
+      expect(last.rows?.map((x2) => x2.table).sort()).toEqual(["case_claim", "case_link"]);
+      expect((await verifyArchive(x)).failures).toEqual([]);
+    });
+    // importing again: the rows are present (same content), nothing is duplicated
+    const again = await withArchive(dst, (x) => importBundle(x, file, { actor: "importer" }));
+    expect(again.claims).toEqual({ imported: 0, present: 2, conflicts: [] });
+    // an archive whose claim of the same id says something else keeps its own row and reports the conflict
+    const other = join(root, "claims-other");
+    const o = await initArchive(other, { actor: "tester" });
+    await addClaim(o, { id: "T-C1", title: "Other", statement: "The investigation claims another thing." }, { actor: "tester" });
+    await o.close();
+    // a bundle whose (signed, verifying) claims rows have a column this archive lacks: refused before any write
+    const wide = join(root, "claims-wide");
+    const w = await initArchive(wide, { actor: "tester" });
+    await sql.raw("ALTER TABLE case_claim ADD COLUMN extra TEXT").execute(w.db);
+    await addClaim(w, { id: "W-C1", title: "Wide", statement: "The investigation claims a wide thing." }, { actor: "tester" });
+    const wideItem = await w.addItem({ bytes: Buffer.from("wide archive item"), filename: "w.txt", evidenceType: "other", addedBy: "tester" });
+    await w.close();
+    const wideFile = join(root, "claims-wide.zip");
+    await withArchive(wide, (x) => exportBundle(x, { out: wideFile, actor: "tester" }));
+    expect((await verifyBundle(wideFile)).ok).toBe(true);
+    await expect(withArchive(dst, (x) => importBundle(x, wideFile, { actor: "importer" }))).rejects.toThrow(/case_claim\/W-C1 has the column "extra"/);
+    expect(await withArchive(dst, (x) => x.getItem(wideItem.id))).toBeFalsy();
+    const conflict = await withArchive(other, (x) => importBundle(x, file, { actor: "importer" }));
+    expect(conflict.claims).toEqual({ imported: 1, present: 0, conflicts: ["case_claim/T-C1"] });
+    await withArchive(other, async (x) => {
+      expect(await x.db.selectFrom("case_claim" as never).select("title" as never).execute()).toEqual([{ title: "Other" }]);
+      expect((await verifyArchive(x)).failures).toEqual([]);
+    });
+  });
+});
+
+describe.each([
+  ["sqlite", "postgres"],
+  ["postgres", "sqlite"],
+  ["postgres", "postgres"],
+] as const)("claims in bundles across databases: %s → %s", (from, to) => {
+  const locations: string[] = [];
+  afterAll(async () => {
+    const { dropPgSchema } = await import("../../../test/helpers/pg.js");
+    for (const l of locations) await dropPgSchema(l);
+  });
+  it.runIf(pgAvailable)("carries the starter case's rows and the claim map survives", async () => {
+    const { freshPgLocation } = await import("../../../test/helpers/pg.js");
+    const { loadStarterCase } = await import("../claims/starter.js");
+    const { listClaims, listLinks, listEvents } = await import("../claims/store.js");
+    const opts = (d: "sqlite" | "postgres"): { db?: string } => {
+      if (d === "sqlite") return {};
+      const l = freshPgLocation();
+      locations.push(l);
+      return { db: l };
+    };
+    const srcDir = join(root, `x-${from}-${to}-src`);
+    const srcOpts = opts(from);
+    const a = await initArchive(srcDir, { actor: "tester", ...srcOpts });
+    await loadStarterCase(a, { actor: "tester", findings: [] });
+    const before = { claims: await listClaims(a), links: await listLinks(a), events: await listEvents(a) };
+    await a.close();
+    const file = join(root, `x-${from}-${to}.zip`);
+    const r = await withArchive(srcDir, (x) => exportBundle(x, { out: file, actor: "tester" }), srcOpts);
+    expect(r.claimRows).toBeGreaterThan(50);
+    expect((await verifyBundle(file)).failures).toEqual([]);
+    const dstDir = join(root, `x-${from}-${to}-dst`);
+    const dstOpts = opts(to);
+    await (await initArchive(dstDir, { actor: "tester", ...dstOpts })).close();
+    const imp = await withArchive(dstDir, (x) => importBundle(x, file, { actor: "importer" }), dstOpts);
+    expect(imp.claims.imported).toBe(r.claimRows);
+    await withArchive(
+      dstDir,
+      async (x) => {
+        expect(await listClaims(x)).toEqual(before.claims);
+        expect(await listLinks(x)).toEqual(before.links);
+        expect(await listEvents(x)).toEqual(before.events);
+        expect((await verifyArchive(x)).failures).toEqual([]);
+      },
+      dstOpts,
+    );
+  }, 120_000);
 });

@@ -7,7 +7,7 @@ import type { Archive } from "../store/archive.js";
 import type { LogEntry } from "../custody/entry.js";
 import { inclusionProof, fromHex, toHex } from "../custody/merkle.js";
 import { unseal } from "../crypto/seal.js";
-import { BUNDLE_FORMAT, type BundleManifest } from "./format.js";
+import { BUNDLE_CLAIM_TABLES, BUNDLE_FORMAT, type BundleManifest } from "./format.js";
 import { ZipWriter } from "./zip.js";
 import { fsyncDir } from "../store/layout.js";
 
@@ -18,6 +18,11 @@ export interface ExportOptions {
   itemIds?: string[];
   /** include restricted originals, sealed texts in clear and sensitive fields (needs the witness key) */
   includeSensitive?: boolean;
+  /**
+   * Carry the claims module's rows (claims, entities, timeline events, links, case files) with the custody
+   * entries that pin them. Default: true when every item is exported, false for a selection of items.
+   */
+  includeClaims?: boolean;
   actor: string;
 }
 
@@ -27,6 +32,8 @@ export interface ExportResult {
   blobs: number;
   entries: number;
   omitted: number;
+  /** claims-module rows carried (0 when not included) */
+  claimRows: number;
   treeSize: number;
   rootHash: string;
 }
@@ -60,10 +67,22 @@ export async function exportBundle(a: Archive, opts: ExportOptions): Promise<Exp
     derivedByItem.set(String(d.item_id), [...(derivedByItem.get(String(d.item_id)) ?? []), d]);
   }
 
+  const includeClaims = opts.includeClaims ?? !opts.itemIds;
+  const claims: NonNullable<BundleManifest["claims"]> = {};
+  const claimKeys = new Set<string>();
+  if (includeClaims) {
+    for (const t of BUNDLE_CLAIM_TABLES) {
+      const rows = (await sql<Record<string, string | number | null>>`select * from ${sql.table(t)} order by id`.execute(a.db)).rows;
+      if (rows.length === 0) continue;
+      claims[t] = rows;
+      for (const r of rows) claimKeys.add(`${t}\u0000${String(r.id)}`);
+    }
+  }
+
   const exportEntry = await a.record({
     actor: opts.actor,
     action: "export",
-    data: { file: basename(out), items: [...itemIds], includesSensitive: includeSensitive },
+    data: { file: basename(out), items: [...itemIds], includesSensitive: includeSensitive, ...(claimKeys.size > 0 ? { claimRows: claimKeys.size } : {}) },
   });
   const head = await a.log.treeHead();
   if (!head || head.treeSize !== exportEntry.seq + 1) throw new Error("export: the custody log changed during the export; retry");
@@ -73,7 +92,9 @@ export async function exportBundle(a: Archive, opts: ExportOptions): Promise<Exp
   const concerns = (e: LogEntry): boolean =>
     e.seq === exportEntry.seq ||
     (e.itemId !== undefined && itemIds.has(e.itemId)) ||
-    (e.rows ?? []).some((r) => (r.table === "items" && itemIds.has(r.id)) || (r.table === "derived" && derivedIds.has(r.id)));
+    (e.rows ?? []).some(
+      (r) => (r.table === "items" && itemIds.has(r.id)) || (r.table === "derived" && derivedIds.has(r.id)) || claimKeys.has(`${r.table}\u0000${r.id}`),
+    );
   const slice = logRows.filter((r) => concerns(JSON.parse(r.entry) as LogEntry));
 
   const manifestItems: BundleManifest["items"] = [];
@@ -111,6 +132,7 @@ export async function exportBundle(a: Archive, opts: ExportOptions): Promise<Exp
     items: manifestItems,
     proofs: slice.map((r) => ({ seq: Number(r.seq), leafHash: r.leaf_hash, path: inclusionProof(leaves, Number(r.seq), head.treeSize).map(toHex) })),
     omitted,
+    ...(claimKeys.size > 0 ? { claims } : {}),
   };
 
   const tmp = join(dirname(out), `.${basename(out)}.${randomBytes(6).toString("hex")}.partial`);
@@ -131,5 +153,5 @@ export async function exportBundle(a: Archive, opts: ExportOptions): Promise<Exp
     rmSync(tmp, { force: true });
     throw e;
   }
-  return { file: out, items: items.length, blobs: blobFiles.size, entries: slice.length, omitted: omitted.length, treeSize: head.treeSize, rootHash: head.rootHash };
+  return { file: out, items: items.length, blobs: blobFiles.size, entries: slice.length, omitted: omitted.length, claimRows: claimKeys.size, treeSize: head.treeSize, rootHash: head.rootHash };
 }

@@ -2,8 +2,8 @@ import { z } from "zod";
 
 /**
  * Evidence bundle format (pure). A bundle is a zip (see zip.ts) holding exactly:
- *   manifest.json            this schema
- *   log/entries.jsonl        the custody-log entries that concern the exported items (canonical JSON, one a line)
+ *   manifest.json            this schema (items with their derived records; optionally the claims module's rows)
+ *   log/entries.jsonl        the custody-log entries that concern the exported items and claims rows (canonical JSON, one a line)
  *   blobs/sha256/<sha256>    originals and derived content, named by their SHA-256
  *   sensitive/items.json     clear sensitive fields, only when exported with --include-sensitive
  * Any other name (absolute, "..", backslash, unexpected folder) makes the whole bundle invalid.
@@ -11,6 +11,15 @@ import { z } from "zod";
 export const BUNDLE_FORMAT = "organ-audit-evidence-bundle";
 
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/);
+
+/** Tables of the claims module that a bundle carries, in insertion order (claims before the links to them). */
+export const BUNDLE_CLAIM_TABLES = ["case_info", "case_claim", "case_entity", "case_event", "case_link"] as const;
+export type BundleClaimTable = (typeof BUNDLE_CLAIM_TABLES)[number];
+
+/** A claims row: a text id and scalar columns with plain lower-case names. */
+const claimRow = z
+  .record(z.string().regex(/^[a-z][a-z0-9_]{0,62}$/), z.union([z.string(), z.number(), z.null()]))
+  .refine((r) => typeof r.id === "string" && r.id.length > 0, { message: "every row needs a text id" });
 
 export const manifestSchema = z.object({
   format: z.literal(BUNDLE_FORMAT),
@@ -34,6 +43,15 @@ export const manifestSchema = z.object({
   /** inclusion proof of every entry of log/entries.jsonl in treeHead */
   proofs: z.array(z.object({ seq: z.number().int().nonnegative(), leafHash: hex64, path: z.array(hex64) })),
   omitted: z.array(z.object({ sha256: hex64, reason: z.string() })),
+  /**
+   * Rows of the claims module (claims, entities, timeline events, links, case files), each pinned by a log
+   * entry of the bundle. Absent in bundles written before claims were carried (still valid). Only these
+   * tables are accepted, and values are scalars.
+   */
+  claims: z
+    .object(Object.fromEntries(BUNDLE_CLAIM_TABLES.map((t) => [t, z.array(claimRow).optional()])) as Record<BundleClaimTable, z.ZodOptional<z.ZodArray<typeof claimRow>>>)
+    .strict()
+    .optional(),
 });
 export type BundleManifest = z.infer<typeof manifestSchema>;
 

@@ -6,7 +6,9 @@ import { sha256Hex } from "../../core/hash.js";
 import { seal } from "../crypto/seal.js";
 import type { Archive } from "../store/archive.js";
 import type { DerivedTable, ItemsTable } from "../store/schema.js";
-import { isAllowedBundleName, isTraversalName } from "./format.js";
+import { sql } from "kysely";
+import { rowDigest } from "../custody/entry.js";
+import { BUNDLE_CLAIM_TABLES, isAllowedBundleName, isTraversalName, type BundleManifest } from "./format.js";
 import { verifyBundle } from "./verify-bundle.js";
 import { ZipReader, ZipFormatError } from "./zip.js";
 
@@ -17,6 +19,34 @@ export interface ImportResult {
   /** derived records left out because their content is sealed and not in the bundle */
   leftOut: string[];
   bundleSha256: string;
+  /**
+   * Claims-module rows of the bundle: inserted, already present (same id and content apart from who/when),
+   * and conflicts (same id, other content: this archive's row is kept; listed as "table/id").
+   */
+  claims: { imported: number; present: number; conflicts: string[] };
+}
+
+/** Columns that record who wrote a claims row and when: ignored when deciding whether a row is already present. */
+const CLAIM_STAMP_COLUMNS = ["created_at", "created_by", "loaded_at", "loaded_by"];
+
+async function checkClaimColumns(a: Archive, claims: NonNullable<BundleManifest["claims"]>, file: string): Promise<void> {
+  const tables = await a.db.introspection.getTables();
+  for (const [table, rows] of Object.entries(claims)) {
+    const t = tables.find((x) => x.name === table);
+    if (!t) throw new OrganAuditError("EV_BUNDLE_INVALID", { detail: `this archive has no table ${table}` }, { file });
+    const cols = new Map(t.columns.map((c) => [c.name, c]));
+    const required = t.columns.filter((c) => !c.isNullable && !c.hasDefaultValue && !c.isAutoIncrementing).map((c) => c.name);
+    for (const row of rows ?? []) {
+      const unknown = Object.keys(row).find((k) => !cols.has(k));
+      if (unknown) throw new OrganAuditError("EV_BUNDLE_INVALID", { detail: `${table}/${String(row.id)} has the column "${unknown}", which this archive's ${table} does not have` }, { file });
+      const missing = required.find((k) => row[k] === undefined || row[k] === null);
+      if (missing) throw new OrganAuditError("EV_BUNDLE_INVALID", { detail: `${table}/${String(row.id)} has no value for the required column "${missing}"` }, { file });
+    }
+  }
+}
+
+function sameClaimRow(table: string, a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+  return rowDigest(table, a, CLAIM_STAMP_COLUMNS) === rowDigest(table, b, CLAIM_STAMP_COLUMNS);
 }
 
 /**
@@ -80,6 +110,9 @@ export async function importBundle(a: Archive, file: string, opts: { actor: stri
       if (!put.existed) newBlobs.push(put.sha256);
       blobs.add(want);
     }
+    // claims rows must fit this archive's tables (a bundle from another version, or a forged one signed
+    // with its own key, may carry other columns): checked before anything is written
+    if (manifest.claims) await checkClaimColumns(a, manifest.claims, file);
     // 2. rows and custody entries, all or nothing
     const result = await a.transaction(async (trx) => {
       const imported: string[] = [];
@@ -159,7 +192,46 @@ export async function importBundle(a: Archive, file: string, opts: { actor: stri
         );
         imported.push(src.id);
       }
-      return { imported, skipped, leftOut, bundleSha256 };
+      // claims-module rows: insert the new ones, keep this archive's rows where ids exist; one custody entry
+      // pins every row inserted
+      const claims: ImportResult["claims"] = { imported: 0, present: 0, conflicts: [] };
+      const claimRefs: { table: string; id: string }[] = [];
+      for (const table of BUNDLE_CLAIM_TABLES) {
+        for (const row of manifest.claims?.[table] ?? []) {
+          const id = String(row.id);
+          const have = (await sql<Record<string, unknown>>`select * from ${sql.table(table)} where id = ${id}`.execute(trx)).rows[0];
+          if (have) {
+            if (sameClaimRow(table, have, row)) claims.present++;
+            else claims.conflicts.push(`${table}/${id}`);
+            continue;
+          }
+          // eslint-disable-next-line @typescript-eslint/no-explicit-any
+          await (trx as any).insertInto(table).values(row).execute();
+          claimRefs.push({ table, id });
+          claims.imported++;
+        }
+      }
+      if (claimRefs.length > 0) {
+        await a.log.append(
+          {
+            actor: opts.actor,
+            action: "import",
+            rows: claimRefs,
+            data: {
+              kind: "claims",
+              bundleSha256,
+              fromArchive: manifest.archiveId,
+              fromKeyId: manifest.keyId,
+              fromTreeSize: manifest.treeHead.treeSize,
+              fromRootHash: manifest.treeHead.rootHash,
+              present: claims.present,
+              conflicts: claims.conflicts,
+            },
+          },
+          trx,
+        );
+      }
+      return { imported, skipped, leftOut, bundleSha256, claims };
     });
     return result;
   } catch (e) {

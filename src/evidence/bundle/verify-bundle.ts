@@ -11,7 +11,7 @@ import { ZipReader } from "./zip.js";
 /**
  * Offline verification of an exported bundle (adapter: reads the zip only, needs no archive):
  * the signed tree head against the bundle's (or a trusted) public key, each log entry's inclusion
- * proof, each item/derived row against the digest its latest entry pinned, and each blob's SHA-256.
+ * proof, each item/derived/claims row against the digest its latest entry pinned, and each blob's SHA-256.
  */
 export interface BundleFailure {
   kind: "name" | "manifest" | "tree-head" | "entry" | "row" | "blob";
@@ -27,7 +27,7 @@ export interface BundleReport {
   archiveId: string | null;
   keyId: string | null;
   treeHead: { treeSize: number; rootHash: string; timestamp: string } | null;
-  counts: { items: number; derived: number; blobs: number; entries: number; omitted: number };
+  counts: { items: number; derived: number; blobs: number; entries: number; omitted: number; claimRows: number };
   failures: BundleFailure[];
   manifest?: BundleManifest;
 }
@@ -40,7 +40,7 @@ export async function verifyBundle(file: string, opts: { trustedPublicKey?: KeyO
     archiveId: null,
     keyId: null,
     treeHead: null,
-    counts: { items: 0, derived: 0, blobs: 0, entries: 0, omitted: 0 },
+    counts: { items: 0, derived: 0, blobs: 0, entries: 0, omitted: 0, claimRows: 0 },
     failures,
   };
   let zip: ZipReader;
@@ -147,6 +147,17 @@ export async function verifyBundle(file: string, opts: { trustedPublicKey?: KeyO
       for (const d of it.derived) {
         checkRow("derived", d, itemId);
         need(String(d.sealed === 1 ? d.sha256 : d.blob_sha256), itemId, `derived ${String(d.kind)} ${String(d.id)}`);
+      }
+    }
+
+    // --- claims rows: each must be pinned by an entry of the slice and equal the state it recorded
+    for (const [table, rows] of Object.entries(manifest.claims ?? {})) {
+      for (const row of rows ?? []) {
+        report.counts.claimRows++;
+        const id = String(row.id);
+        const exp = pinned.get(`${table}\u0000${id}`);
+        if (!exp) failures.push({ kind: "row", message: `${table}/${id} is not pinned by any log entry of the bundle` });
+        else if (rowDigest(table, row, DIGEST_EXCLUDE[table] ?? []) !== exp.sha256) failures.push({ kind: "row", seq: exp.seq, message: `${table}/${id} differs from the state recorded in log entry ${exp.seq}` });
       }
     }
 

@@ -120,6 +120,49 @@ describe("SearchIndex on a real SQLite database", () => {
     expect(ids("a型")).toEqual(["punct"]); // mixed script, 2 characters: LIKE on the folded text
     idx.removeItem("punct");
   });
+  it("ranks every match by bm25 up to the threshold, and beyond it returns the newest matches unranked and says so", () => {
+    for (let i = 0; i < 6; i++) idx.add({ itemId: `common-${i}`, sha256: "3".repeat(64), text: `常见词 common word ${"filler ".repeat(i)}` });
+    const all = idx.search("常见词", { rankThreshold: 10 });
+    expect(all.ranking?.method).toBe("bm25");
+    expect(all.total).toEqual({ texts: 6, relation: "eq" });
+    expect(all.results.map((r) => r.id).sort()).toEqual([0, 1, 2, 3, 4, 5].map((i) => `common-${i}`));
+    expect(all.results[0]!.score).toBeGreaterThan(0);
+    // bm25 prefers the shortest text (fewest fillers)
+    expect(all.results[0]!.id).toBe("common-0");
+    const few = idx.search("common word", { rankThreshold: 3, limit: 3 });
+    expect(few.ranking?.method).toBe("recency");
+    expect(few.ranking?.description).toMatch(/^more than 3 texts match; above 3 matches none is ranked: .*not ranked by relevance/);
+    // a lower bound unless exactTotal
+    expect(few.total).toEqual({ texts: 4, relation: "gte" });
+    expect(idx.search("common word", { rankThreshold: 3, limit: 3, exactTotal: true }).total).toEqual({ texts: 6, relation: "eq" });
+    const filtered = idx.search("common word", { rankThreshold: 3, limit: 3, from: "1900-01-01", to: "2999-12-31" });
+    expect(filtered.results).toEqual([]); // the texts have no capture date
+    const noDate = idx.search("common word", { rankThreshold: 3, limit: 3, types: ["nope"] });
+    expect(noDate.total).toEqual({ texts: 0, relation: "eq" });
+    for (let i = 0; i < 6; i++) idx.add({ itemId: `common-${i}`, sha256: "3".repeat(64), text: `常见词 common word ${"filler ".repeat(i)}`, evidenceType: "other" });
+    const typed = idx.search("common word", { rankThreshold: 3, limit: 3, types: ["other"] });
+    expect(typed.total).toEqual({ texts: 4, relation: "gte" });
+    expect(typed.ranking?.description).toMatch(/^more than 3 texts match/);
+    expect(idx.search("common word", { rankThreshold: 3, limit: 3, types: ["other"], exactTotal: true }).total).toEqual({ texts: 6, relation: "eq" });
+    // the most recently indexed first, score 0 (no relevance claimed)
+    expect(few.results.map((r) => [r.id, r.score])).toEqual([["common-5", 0], ["common-4", 0], ["common-3", 0]]);
+    // with a filter that leaves few matches, they are ranked again
+    expect(idx.search("common word", { rankThreshold: 3, tags: ["none"] }).total).toEqual({ texts: 0, relation: "eq" });
+    // Infinity ranks everything; nonsense thresholds and limits fall back to the defaults
+    expect(idx.search("common word", { rankThreshold: Number.POSITIVE_INFINITY }).ranking?.method).toBe("bm25");
+    expect(idx.search("common word", { rankThreshold: Number.NaN, limit: Number.NaN }).results).toHaveLength(6);
+    expect(idx.search("common word", { rankThreshold: -5, limit: 2 }).results).toHaveLength(2);
+    for (let i = 0; i < 6; i++) idx.removeItem(`common-${i}`);
+    expect(idx.search("常见词").results).toEqual([]);
+  });
+  it("answers a Chinese + English query with one MATCH on the single FTS5 table", () => {
+    const both = ids("移植 liver", { limit: 100 });
+    expect(both.length).toBeGreaterThan(0);
+    const zh = new Set(ids("移植", { limit: 100 }));
+    expect(both).toEqual(ids("liver", { limit: 100 }).filter((x) => zh.has(x)));
+    // the old three-table layout is gone
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE name IN ('search_tri', 'search_words', 'search_chars')").all()).toEqual([]);
+  });
   it("gives the same items on the fast path (no filters) and the general path (a no-op filter)", () => {
     for (const q of ["器官", "器官移植", "transplants", "移植 liver"]) {
       expect(ids(q, { limit: 50 })).toEqual(ids(q, { limit: 50, from: "1900-01-01" }));
@@ -147,6 +190,61 @@ describe("SearchIndex on a real SQLite database", () => {
     expect(row).toEqual({ original: "", norm: "肾脏移植等待时间 liver" });
     expect(idx.search("等待时间").results.find((r) => r.id === "same")?.snippet).toBe("肾脏移植[等待时间] liver");
     idx.removeItem("same");
+  });
+  it("rebuild() restores the bm25 statistics that deletions of contentless rows leave behind", () => {
+    const fresh = new SearchIndex(new Database(":memory:"));
+    const docs = ["肝移植 liver one", "肝移植 liver two two", "kidney three"].map((text, i) => ({ itemId: `s${i}`, sha256: "4".repeat(64), text }));
+    fresh.addMany(docs);
+    const scores = (x: SearchIndex): number[] => x.search("liver").results.map((r) => r.score);
+    const want = scores(fresh);
+    for (let k = 0; k < 5; k++) fresh.add(docs[2]!); // re-indexing deletes and inserts the row
+    expect(fresh.search("liver").results.map((r) => r.id)).toEqual(["s0", "s1"]);
+    expect(fresh.rebuild()).toBe(3);
+    expect(scores(fresh)).toEqual(want);
+    fresh.db.close();
+  });
+  it("answers terms with no indexable piece by a scan, and excludes with NOT IN when no positive term is indexed", () => {
+    idx.add({ itemId: "n1", sha256: "6".repeat(64), text: "a count of 7,319 liver grafts" });
+    idx.add({ itemId: "n2", sha256: "6".repeat(64), text: "a count of 7,319 kidney grafts" });
+    const both = idx.search("7,319");
+    expect(both.results.map((r) => r.id).sort()).toEqual(["n1", "n2"]);
+    expect(both.ranking).toMatchObject({ method: "recency" });
+    expect(both.ranking?.description).toMatch(/no indexed term/);
+    expect(both.results[0]!.snippet).toContain("[7,319]");
+    expect(ids("7,319 -liver")).toEqual(["n2"]);
+    expect(ids("7,319 -\"liver grafts\"")).toEqual(["n2"]);
+    expect(ids("grafts -7,319")).toEqual([]);
+    idx.removeItem("n1");
+    idx.removeItem("n2");
+  });
+  it("does not match a Latin phrase across Chinese text", () => {
+    idx.add({ itemId: "gap", sha256: "5".repeat(64), text: "the liver 肝脏 transplant list" });
+    expect(ids('"liver transplant"', { limit: 100 })).not.toContain("gap");
+    expect(ids("liver transplant", { limit: 100 })).toContain("gap");
+    idx.removeItem("gap");
+  });
+  it("never passes query syntax through to FTS5: operators, quotes and odd characters are searched as text", () => {
+    const nasty = ['"', "-", "*", "NEAR(a b)", "a OR b", "{words}: x", "^x", '" OR 1=1 --', "🙂", "a\u0000b", "AND", "NOT liver", "(", ")", "a:b", "x*",
+      "ＡＢＣ", "𠀀𠀁", "〇", "肝*", '"肝 "', "-\"\"", "liver -", "'", "\\", "%", "_", "chars : 肝", "{words pinyin}", "移植 OR liver", "\u3000", "a\tb"];
+    for (const q of nasty) {
+      try {
+        const r = idx.search(q);
+        expect(Array.isArray(r.results)).toBe(true);
+      } catch (e) {
+        expect((e as { code?: string }).code).toBe("EV_SEARCH_EMPTY_QUERY");
+      }
+    }
+    // operators are words here, not syntax: "liver OR 移植" needs all three terms
+    expect(ids("移植 OR liver", { limit: 100 })).toEqual([]);
+    expect(ids("NOT liver", { limit: 100 })).toEqual([]);
+  });
+  it("handles very long queries and many terms", () => {
+    const longText = "器官移植".repeat(1000);
+    idx.add({ itemId: "long", sha256: "7".repeat(64), text: `${longText} end` });
+    expect(ids(longText)).toEqual(["long"]); // one phrase of 3,999 bigrams
+    expect(ids(Array.from({ length: 200 }, () => "器官").join(" "))).toContain("long");
+    expect(ids(`${longText} -end`)).toEqual([]);
+    idx.removeItem("long");
   });
   it("refuses an empty query", () => {
     expect(() => idx.search("  ")).toThrow(/empty/);

@@ -1,23 +1,16 @@
 /**
  * The search index adapter over better-sqlite3 (schema in migration.ts). Adds texts (folding, word
- * segmentation, three inserts in one transaction) and answers queries planned by query.ts with filters,
- * bm25 ranking and highlighted snippets.
+ * segmentation, bigrams, pinyin of names: one document row and one FTS5 row per text, in one transaction)
+ * and answers queries planned by query.ts with ONE FTS5 MATCH (intersections and exclusions inside FTS5),
+ * filters, bm25 ranking bounded for common terms, and highlighted snippets.
  */
 import type Database from "better-sqlite3";
 import { OrganAuditError } from "../../core/errors.js";
 import { fold } from "./normalize.js";
-import {
-  likePattern,
-  parseQuery,
-  trigramMatchExpression,
-  wordMatchExpression,
-  wordPhrase,
-  charsPhrase,
-  type ParsedQuery,
-} from "./query.js";
-import { charsForIndex, segmentForIndex } from "./segment.js";
+import { ftsPlan, parseQuery, type ParsedQuery } from "./query.js";
+import { ftsValues } from "./segment.js";
 import { makeSnippet, type SnippetOptions } from "./snippet.js";
-import { ensureSearchSchema } from "./migration.js";
+import { ensureSearchSchema, rebuildFtsSync } from "./migration.js";
 
 export interface IndexDoc {
   itemId: string;
@@ -47,6 +40,38 @@ export interface SearchFilters {
 export interface SearchOptions extends SearchFilters {
   limit?: number;
   snippet?: SnippetOptions;
+  /**
+   * At most this many matching texts are ranked by bm25 (default RANK_THRESHOLD). With more matches, the most
+   * recently indexed matches come first, unranked, and the response says so (`ranking`, `total`).
+   */
+  rankThreshold?: number;
+  /** with more matches than the threshold, count them all exactly (costs a walk over every match) */
+  exactTotal?: boolean;
+}
+
+/** Default bound of the texts ranked by bm25 for one query (see SearchRanking). */
+export const RANK_THRESHOLD = 1000;
+
+/**
+ * How the results were ordered. `bm25`: every matching text was ranked by bm25 (FTS5). `recency`: more texts
+ * matched than `threshold` (or the query had no indexed term): the most recently indexed matching texts come
+ * first, NOT ranked by relevance, because ranking every match of a common term costs time in proportion to
+ * the number of matches. Narrow the query, add filters, or raise `rankThreshold` to rank by bm25.
+ */
+export interface SearchRanking {
+  method: "bm25" | "recency";
+  threshold: number;
+  description: string;
+}
+
+/**
+ * Number of matching texts (an item may have several texts: extracted text, OCR, translation...).
+ * `relation: "eq"`: an exact count; `"gte"`: at least that many (more texts matched than the ranking
+ * threshold, and counting them all was not asked for: pass `exactTotal`).
+ */
+export interface SearchTotal {
+  texts: number;
+  relation: "eq" | "gte";
 }
 
 export interface SearchResult {
@@ -69,6 +94,10 @@ export interface SearchResponse {
   query: string;
   terms: ParsedQuery["terms"];
   results: SearchResult[];
+  /** how results were ordered (set by SearchIndex; optional for other backends) */
+  ranking?: SearchRanking;
+  /** how many texts matched (set by SearchIndex; optional for other backends) */
+  total?: SearchTotal;
 }
 
 interface DocRow {
@@ -93,15 +122,13 @@ export const INDEX_SQL = {
   docsOfItem: "SELECT doc_id, norm FROM search_doc WHERE item_id = ?",
   insDoc: `INSERT INTO search_doc (item_id, derived_id, sha256, title, evidence_type, language, captured_at, tags, original, norm)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  insTri: "INSERT INTO search_tri (rowid, norm) VALUES (?, ?)",
-  insWords: "INSERT INTO search_words (rowid, words) VALUES (?, ?)",
-  insChars: "INSERT INTO search_chars (rowid, chars) VALUES (?, ?)",
+  insFts: "INSERT INTO search_fts (rowid, words, chars, pinyin) VALUES (?, ?, ?, ?)",
   insTag: "INSERT OR IGNORE INTO search_tag (doc_id, tag) VALUES (?, ?)",
-  delTri: "INSERT INTO search_tri (search_tri, rowid, norm) VALUES ('delete', ?, ?)",
-  delWords: "DELETE FROM search_words WHERE rowid = ?",
-  delChars: "DELETE FROM search_chars WHERE rowid = ?",
+  delFts: "DELETE FROM search_fts WHERE rowid = ?",
   delTags: "DELETE FROM search_tag WHERE doc_id = ?",
   delDoc: "DELETE FROM search_doc WHERE doc_id = ?",
+  /** statements that empty the index (before a rebuild) */
+  clear: ["INSERT INTO search_fts (search_fts) VALUES ('delete-all')", "DELETE FROM search_tag", "DELETE FROM search_doc"],
 } as const;
 
 export interface PreparedDoc {
@@ -112,10 +139,11 @@ export interface PreparedDoc {
   norm: string;
   words: string;
   chars: string;
+  pinyin: string;
   tags: string[];
 }
 
-/** Fold, segment and order the values of one text for the index (pure apart from jieba). */
+/** Fold, segment and order the values of one text for the index (pure apart from jieba and pinyin-pro). */
 export function prepareDoc(doc: IndexDoc): PreparedDoc {
   const derivedId = doc.derivedId ?? "";
   const norm = fold(doc.text);
@@ -132,13 +160,12 @@ export function prepareDoc(doc: IndexDoc): PreparedDoc {
       doc.language ?? null,
       doc.capturedAt ?? null,
       JSON.stringify(tags),
-      // the folded text is stored anyway (trigram content); the original only when it differs
+      // the folded text is stored anyway (snippets, exact checks); the original only when it differs
       doc.text === norm ? "" : doc.text,
       norm,
     ],
     norm,
-    words: segmentForIndex(norm),
-    chars: charsForIndex(norm),
+    ...ftsValues(norm, doc.title),
     tags: tags.map((t) => fold(t)),
   };
 }
@@ -148,13 +175,9 @@ export class SearchIndex {
   private readonly stmts: {
     find: Database.Statement;
     insDoc: Database.Statement;
-    insTri: Database.Statement;
-    insWords: Database.Statement;
-    insChars: Database.Statement;
-    delChars: Database.Statement;
+    insFts: Database.Statement;
     insTag: Database.Statement;
-    delTri: Database.Statement;
-    delWords: Database.Statement;
+    delFts: Database.Statement;
     delTags: Database.Statement;
     delDoc: Database.Statement;
     docsOfItem: Database.Statement;
@@ -167,35 +190,27 @@ export class SearchIndex {
     this.stmts = {
       find: p(INDEX_SQL.find),
       insDoc: p(INDEX_SQL.insDoc),
-      insTri: p(INDEX_SQL.insTri),
-      insWords: p(INDEX_SQL.insWords),
-      insChars: p(INDEX_SQL.insChars),
-      delChars: p(INDEX_SQL.delChars),
+      insFts: p(INDEX_SQL.insFts),
       insTag: p(INDEX_SQL.insTag),
-      delTri: p(INDEX_SQL.delTri),
-      delWords: p(INDEX_SQL.delWords),
+      delFts: p(INDEX_SQL.delFts),
       delTags: p(INDEX_SQL.delTags),
       delDoc: p(INDEX_SQL.delDoc),
       docsOfItem: p(INDEX_SQL.docsOfItem),
     };
   }
 
-  private removeDoc(docId: number, norm: string): void {
-    this.stmts.delTri.run(docId, norm);
-    this.stmts.delWords.run(docId);
-    this.stmts.delChars.run(docId);
+  private removeDoc(docId: number): void {
+    this.stmts.delFts.run(docId);
     this.stmts.delTags.run(docId);
     this.stmts.delDoc.run(docId);
   }
 
   private addOne(doc: IndexDoc): number {
     const d = prepareDoc(doc);
-    const old = this.stmts.find.get(d.itemId, d.derivedId) as { doc_id: number; norm: string } | undefined;
-    if (old) this.removeDoc(old.doc_id, old.norm);
+    const old = this.stmts.find.get(d.itemId, d.derivedId) as { doc_id: number } | undefined;
+    if (old) this.removeDoc(old.doc_id);
     const id = Number(this.stmts.insDoc.run(...d.docParams).lastInsertRowid);
-    this.stmts.insTri.run(id, d.norm);
-    this.stmts.insWords.run(id, d.words);
-    if (d.chars !== "") this.stmts.insChars.run(id, d.chars);
+    this.stmts.insFts.run(id, d.words, d.chars, d.pinyin);
     for (const t of d.tags) this.stmts.insTag.run(id, t);
     return id;
   }
@@ -220,19 +235,24 @@ export class SearchIndex {
   /** Remove every indexed text of an item. */
   removeItem(itemId: string): void {
     this.db.transaction(() => {
-      for (const r of this.stmts.docsOfItem.all(itemId) as { doc_id: number; norm: string }[]) this.removeDoc(r.doc_id, r.norm);
+      for (const r of this.stmts.docsOfItem.all(itemId) as { doc_id: number }[]) this.removeDoc(r.doc_id);
     })();
   }
 
   /** Drop every indexed text (before a rebuild). */
   clear(): void {
     this.db.transaction(() => {
-      this.db.exec("INSERT INTO search_tri (search_tri) VALUES ('delete-all')");
-      this.db.exec("DELETE FROM search_words");
-      this.db.exec("DELETE FROM search_chars");
-      this.db.exec("DELETE FROM search_tag");
-      this.db.exec("DELETE FROM search_doc");
+      for (const stmt of INDEX_SQL.clear) this.db.exec(stmt);
     })();
+  }
+
+  /**
+   * Rebuild the FTS5 rows from the texts stored in search_doc (after a schema change, or when the FTS table
+   * is suspected damaged); one transaction. Returns the number of texts. To rebuild from the archive's own
+   * stored texts, use index-writer.ts reindexArchive.
+   */
+  rebuild(): number {
+    return this.db.transaction(() => rebuildFtsSync(this.db))();
   }
 
   private readonly stmtCache = new Map<string, Database.Statement>();
@@ -241,6 +261,8 @@ export class SearchIndex {
   private cached(text: string): Database.Statement {
     let st = this.stmtCache.get(text);
     if (!st) {
+      // bounded: query shapes (filters, LIKE terms, IN-list sizes) are few, but not fixed
+      if (this.stmtCache.size >= 256) this.stmtCache.clear();
       st = this.db.prepare(text);
       this.stmtCache.set(text, st);
     }
@@ -259,49 +281,20 @@ export class SearchIndex {
     for (const [name, v] of [["--from", opts.from], ["--to", opts.to]] as const) {
       if (v !== undefined && !DATE.test(v)) throw new OrganAuditError("EV_SEARCH_BAD_FILTER", { filter: name, value: v });
     }
-    const limit = Math.max(1, Math.min(opts.limit ?? 20, 1000));
+    const limit = Number.isFinite(opts.limit) ? Math.max(1, Math.min(Math.floor(opts.limit!), 1000)) : 20;
+    // a threshold below the limit would leave results unranked for no gain; Infinity means "rank everything"
+    const rt = opts.rankThreshold ?? RANK_THRESHOLD;
+    const threshold = Math.max(limit, rt === Number.POSITIVE_INFINITY ? Number.MAX_SAFE_INTEGER - 1 : Number.isFinite(rt) && rt > 0 ? Math.floor(rt) : RANK_THRESHOLD);
+    const plan = ftsPlan(parsed.terms);
     const params: unknown[] = [];
-    const ctes: string[] = [];
     const where: string[] = [];
-    // 1. candidate sets from the FTS5 indexes (materialised once each)
-    const tri = trigramMatchExpression(parsed.terms);
-    const words = wordMatchExpression(parsed.terms);
-    // 1-2 Han characters: the bigram index answers them exactly (LIKE is used only for mixed scripts)
-    const charParts = parsed.terms.filter((t) => t.kind === "like" && !t.negated).map((t) => charsPhrase(t.folded)).filter((c): c is string => c !== null);
-    const sources: { table: string; expr: string }[] = [];
-    // token indexes first: bm25 over a token's doclist is cheaper than over a trigram phrase (measured:
-    // "等待时间 liver" on 30,000 documents, 39 ms ranked by trigram, 14 ms ranked by words)
-    if (words) sources.push({ table: "search_words", expr: words });
-    if (charParts.length > 0) sources.push({ table: "search_chars", expr: charParts.join(" AND ") });
-    if (tri) sources.push({ table: "search_tri", expr: tri });
-    // the first index ranks (bm25); the others only filter, which spares computing bm25 over their matches
-    sources.forEach((src, i) => {
-      ctes.push(`c${i} AS MATERIALIZED (SELECT rowid AS doc_id${i === 0 ? ", rank AS s" : ""} FROM ${src.table} WHERE ${src.table} MATCH ?)`);
-      params.push(src.expr);
-    });
-    const from =
-      sources.length === 0
-        ? "search_doc d"
-        : `c0 JOIN search_doc d ON d.doc_id = c0.doc_id${sources
-            .slice(1)
-            .map((_, i) => ` JOIN c${i + 1} ON c${i + 1}.doc_id = d.doc_id`)
-            .join("")}`;
-    const score = sources.length > 0 ? "c0.s" : "0";
-    // 2. exact conditions and filters
-    for (const t of parsed.terms) {
-      if (t.kind === "word") {
-        if (t.negated) {
-          where.push("d.doc_id NOT IN (SELECT rowid FROM search_words WHERE search_words MATCH ?)");
-          params.push(wordPhrase(t));
-        }
-        continue;
-      }
-      // a positive all-Han 1-2 character term is answered exactly by the bigram index (bigrams never span two
-      // Han runs), so LIKE is needed only for mixed-script short terms and for exclusions
-      if ((t.kind === "like" && charsPhrase(t.folded) === null) || t.negated) {
-        where.push(`d.norm ${t.negated ? "NOT " : ""}LIKE ? ESCAPE '\\'`);
-        params.push(likePattern(t.folded));
-      }
+    for (const l of plan.like) {
+      where.push(`d.norm ${l.negated ? "NOT " : ""}LIKE ? ESCAPE '\\'`);
+      params.push(l.pattern);
+    }
+    if (plan.exclude) {
+      where.push("d.doc_id NOT IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?)");
+      params.push(plan.exclude);
     }
     if (opts.types && opts.types.length > 0) {
       where.push(`d.evidence_type IN (${opts.types.map(() => "?").join(", ")})`);
@@ -324,82 +317,91 @@ export class SearchIndex {
       where.push("EXISTS (SELECT 1 FROM search_tag st WHERE st.doc_id = d.doc_id AND st.tag = ?)");
       params.push(fold(tag));
     }
-    // 3. top `limit` items, each with its best text
-    let top: { item_id: string; doc_id: number; score: number }[] | undefined;
-    if (where.length === 0 && sources.length >= 1) {
-      // fast path (no filters, no LIKE or exclusions): the first index ranks inside FTS5 (ORDER BY rank, with
-      // LIMIT when it is the only index); the other indexes only filter, as sets of rowids (no bm25 over their
-      // matches, no join with search_doc over every match); items are picked in JS
-      const table = sources[0]!.table;
-      const k = limit * 4;
-      let rows: { doc_id: number; score: number }[];
-      let complete: boolean;
-      if (sources.length === 1) {
-        rows = this.cached(`SELECT rowid AS doc_id, rank AS score FROM ${table} WHERE ${table} MATCH ? ORDER BY rank LIMIT ?`).all(sources[0]!.expr, k) as { doc_id: number; score: number }[];
-        complete = rows.length < k;
+    // 1. candidates: the newest threshold + 1 matching texts (FTS5 walks its doclists from the highest rowid
+    //    and stops there; filters are checked on the way)
+    let cand: number[];
+    if (plan.match && where.length === 0) {
+      cand = this.cached("SELECT rowid FROM search_fts WHERE search_fts MATCH ? ORDER BY rowid DESC LIMIT ?").pluck().all(plan.match, threshold + 1) as number[];
+    } else if (plan.match) {
+      cand = this.cached(
+        `SELECT d.doc_id FROM search_fts f JOIN search_doc d ON d.doc_id = f.rowid WHERE f.search_fts MATCH ? AND ${where.join(" AND ")} ORDER BY f.rowid DESC LIMIT ?`,
+      )
+        .pluck()
+        .all(plan.match, ...params, threshold + 1) as number[];
+    } else {
+      // no indexable piece (e.g. a punctuation-only term): LIKE over the folded texts, a scan
+      cand = this.cached(`SELECT d.doc_id FROM search_doc d WHERE ${where.join(" AND ")} ORDER BY d.doc_id DESC LIMIT ?`)
+        .pluck()
+        .all(...params, threshold + 1) as number[];
+    }
+    const many = cand.length > threshold;
+    let ranked: { doc_id: number; score: number }[];
+    let total: SearchTotal;
+    let ranking: SearchRanking;
+    if (many) {
+      // 2a. a common term: ranking every match costs time in proportion to the matches (bm25 also reads every
+      //     match of each phrase for its document frequencies), so the newest texts come first, unranked, and
+      //     the response says so; the total is a lower bound unless `exactTotal` asks for the count
+      cand = cand.slice(0, threshold);
+      ranked = cand.map((id) => ({ doc_id: id, score: 0 }));
+      if (opts.exactTotal) {
+        // counting walks every match (no scoring): 1-11 ms for 14,000-57,000 matches of 100,000 texts when FTS5
+        // alone decides, longer with filters (each match is checked)
+        const countSql =
+          plan.match && where.length === 0
+            ? "SELECT count(*) FROM search_fts WHERE search_fts MATCH ?"
+            : plan.match
+              ? `SELECT count(*) FROM search_fts f JOIN search_doc d ON d.doc_id = f.rowid WHERE f.search_fts MATCH ? AND ${where.join(" AND ")}`
+              : `SELECT count(*) FROM search_doc d WHERE ${where.join(" AND ")}`;
+        total = { texts: this.cached(countSql).pluck().get(...(plan.match ? [plan.match] : []), ...params) as number, relation: "eq" };
       } else {
-        let keep: Set<number> | undefined;
-        for (const src of sources.slice(1)) {
-          const ids = this.cached(`SELECT rowid FROM ${src.table} WHERE ${src.table} MATCH ?`).pluck().all(src.expr) as number[];
-          keep = keep ? new Set(ids.filter((x) => keep!.has(x))) : new Set(ids);
-          if (keep.size === 0) break;
-        }
-        // the first index ranks all its matches inside FTS5 (its best-ranked matches can be unlike the rest,
-        // e.g. short English texts for an English word, so a window of its top rows is no shortcut: measured);
-        // rows that the other indexes did not match are dropped in JS
-        rows = [];
-        complete = true;
-        if (keep && keep.size > 0) {
-          // unsorted (FTS5 sorting every match cost more than the scoring: 12.6 vs 6.1 ms for 6,605 matches on
-          // 30,000 documents); only the rows that pass are sorted, in JS
-          const all = this.cached(`SELECT rowid AS doc_id, rank AS score FROM ${table} WHERE ${table} MATCH ?`).raw().all(sources[0]!.expr) as [number, number][];
-          for (const [id, sc] of all) if (keep.has(id)) rows.push({ doc_id: id, score: sc });
-          rows.sort((x, y) => x.score - y.score || x.doc_id - y.doc_id);
-          complete = rows.length <= k;
-          rows = rows.slice(0, k);
-        }
+        total = { texts: threshold + 1, relation: "gte" };
       }
-      const owners = new Map<number, string>();
-      if (rows.length > 0) {
-        const got = this.db.prepare(`SELECT doc_id, item_id FROM search_doc WHERE doc_id IN (${rows.map(() => "?").join(", ")})`).all(...rows.map((r) => r.doc_id)) as { doc_id: number; item_id: string }[];
-        for (const g of got) owners.set(g.doc_id, g.item_id);
+      ranking = {
+        method: "recency",
+        threshold,
+        description: `${total.relation === "eq" ? total.texts : `more than ${threshold}`} texts match; above ${threshold} matches none is ranked: results are the most recently indexed matches, not ranked by relevance; add terms or filters (or raise the threshold) to rank by bm25`,
+      };
+    } else {
+      // 2b. bm25 over every match (at most `threshold`): FTS5 scores the matches at or above the oldest
+      //     candidate's rowid; matches that the filters removed are dropped here
+      ranked = [];
+      if (plan.match && cand.length > 0) {
+        const keep = new Set(cand);
+        const rows = this.cached("SELECT rowid, rank FROM search_fts WHERE search_fts MATCH ? AND rowid >= ?").raw().all(plan.match, cand[cand.length - 1]!) as [number, number][];
+        for (const [id, sc] of rows) if (keep.has(id)) ranked.push({ doc_id: id, score: sc });
+        ranked.sort((x, y) => x.score - y.score || y.doc_id - x.doc_id);
+      } else {
+        ranked = cand.map((id) => ({ doc_id: id, score: 0 }));
       }
-      const seen = new Set<string>();
-      const picked: { item_id: string; doc_id: number; score: number }[] = [];
-      for (const r of rows) {
-        const item = owners.get(r.doc_id);
-        if (item === undefined || seen.has(item)) continue;
-        seen.add(item);
-        picked.push({ item_id: item, doc_id: r.doc_id, score: r.score });
-        if (picked.length >= limit) break;
-      }
-      // exact unless many texts of the same items filled the window: then take the general path
-      if (picked.length >= limit || complete) top = picked;
+      total = { texts: cand.length, relation: "eq" };
+      ranking = plan.match
+        ? { method: "bm25", threshold, description: "every matching text was ranked by bm25" }
+        : { method: "recency", threshold, description: "no indexed term in the query (checked by a scan of the folded texts): most recently indexed first" };
     }
-    if (!top) {
-      // min() makes the bare columns come from each item's best row
-      const ranking = `${ctes.length > 0 ? `WITH ${ctes.join(", ")} ` : ""}SELECT d.item_id AS item_id, d.doc_id AS doc_id, min(${score}) AS score, max(d.captured_at) AS cap
-        FROM ${from}
-        ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""}
-        GROUP BY d.item_id
-        ORDER BY score ASC, cap DESC, d.item_id ASC
-        LIMIT ?`;
-      top = this.db.prepare(ranking).all(...params, limit) as { item_id: string; doc_id: number; score: number }[];
-    }
+    // 3. the top `limit` items, each with its best-ranked text
+    const top: { item_id: string; doc_id: number; score: number }[] = [];
+    const seen = new Set<string>();
     const details = new Map<number, DocRow>();
-    if (top.length > 0) {
-      const rows = this.db
-        .prepare(
-          `SELECT doc_id, item_id, derived_id, sha256, title, evidence_type, language, captured_at, tags, original, norm
-           FROM search_doc WHERE doc_id IN (${top.map(() => "?").join(", ")})`,
-        )
-        .all(...top.map((t) => t.doc_id)) as DocRow[];
+    for (let i = 0; i < ranked.length && top.length < limit; ) {
+      const chunk = ranked.slice(i, i + Math.max(limit * 2, 20));
+      i += chunk.length;
+      const rows = this.cached(
+        `SELECT doc_id, item_id, derived_id, sha256, title, evidence_type, language, captured_at, tags, original, norm
+           FROM search_doc WHERE doc_id IN (${chunk.map(() => "?").join(", ")})`,
+      ).all(...chunk.map((t) => t.doc_id)) as DocRow[];
       for (const r of rows) details.set(r.doc_id, r);
+      for (const c of chunk) {
+        const r = details.get(c.doc_id);
+        if (!r || seen.has(r.item_id)) continue;
+        seen.add(r.item_id);
+        top.push({ item_id: r.item_id, doc_id: c.doc_id, score: c.score });
+        if (top.length >= limit) break;
+      }
     }
     const results: SearchResult[] = [];
     for (const t of top) {
-      const r = details.get(t.doc_id);
-      if (!r) continue;
+      const r = details.get(t.doc_id)!;
       const snip = makeSnippet(r.original === "" ? r.norm : r.original, r.norm, parsed.terms, opts.snippet);
       results.push({
         id: r.item_id,
@@ -413,9 +415,10 @@ export class SearchIndex {
         capturedAt: r.captured_at,
         tags: JSON.parse(r.tags) as string[],
         // FTS5 rank (bm25) is lower-is-better and negative; report a positive, higher-is-better score
-        score: t.score === null ? 0 : Math.round(-t.score * 1e6) / 1e6 + 0,
+        score: Math.round(-t.score * 1e6) / 1e6 + 0,
       });
     }
-    return { query, terms: parsed.terms, results };
+    return { query, terms: parsed.terms, results, ranking, total };
   }
 }
+

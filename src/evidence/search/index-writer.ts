@@ -16,11 +16,9 @@ async function q<R>(db: Exec, text: string, params: unknown[]): Promise<{ rows: 
   return { rows: r.rows, insertId: r.insertId === undefined ? undefined : Number(r.insertId) };
 }
 
-async function removeDocs(db: Exec, docs: { doc_id: number; norm: string }[]): Promise<void> {
+async function removeDocs(db: Exec, docs: { doc_id: number }[]): Promise<void> {
   for (const o of docs) {
-    await q(db, INDEX_SQL.delTri, [o.doc_id, o.norm]);
-    await q(db, INDEX_SQL.delWords, [o.doc_id]);
-    await q(db, INDEX_SQL.delChars, [o.doc_id]);
+    await q(db, INDEX_SQL.delFts, [o.doc_id]);
     await q(db, INDEX_SQL.delTags, [o.doc_id]);
     await q(db, INDEX_SQL.delDoc, [o.doc_id]);
   }
@@ -34,9 +32,7 @@ export async function indexDocWith(db: Exec, doc: IndexDoc): Promise<number> {
   const ins = await q(db, INDEX_SQL.insDoc, d.docParams);
   const id = ins.insertId;
   if (id === undefined) throw new Error("search index: insert returned no rowid");
-  await q(db, INDEX_SQL.insTri, [id, d.norm]);
-  await q(db, INDEX_SQL.insWords, [id, d.words]);
-  if (d.chars !== "") await q(db, INDEX_SQL.insChars, [id, d.chars]);
+  await q(db, INDEX_SQL.insFts, [id, d.words, d.chars, d.pinyin]);
   for (const t of d.tags) await q(db, INDEX_SQL.insTag, [id, t]);
   return id;
 }
@@ -88,16 +84,15 @@ export async function indexArchiveItems(a: Archive, opts: { itemIds?: string[]; 
     if (opts.itemIds.length === 0) return { texts: 0 };
     q = q.where("item_id", "in", opts.itemIds);
   }
-  const rows = await q.orderBy("id").execute();
+  // creation order, so that rowids (the "most recently indexed" order of bounded ranking) follow the archive's order
+  const rows = await q.orderBy("created_at").orderBy("id").execute();
   const items = new Map((await a.listItems()).map((i) => [i.id, i]));
   const texts: { id: string; itemId: string; language: string | null; text: string }[] = [];
   for (const r of rows) texts.push({ id: r.id, itemId: r.item_id, language: r.language, text: await a.readDerivedText(r.id) });
   let n = 0;
   await a.transaction(async (trx) => {
     if (opts.clear) {
-      for (const stmt of ["INSERT INTO search_tri (search_tri) VALUES ('delete-all')", "DELETE FROM search_words", "DELETE FROM search_chars", "DELETE FROM search_tag", "DELETE FROM search_doc"]) {
-        await sql.raw(stmt).execute(trx);
-      }
+      for (const stmt of INDEX_SQL.clear) await sql.raw(stmt).execute(trx);
     }
     for (const t of texts) {
       const it = items.get(t.itemId);

@@ -1,5 +1,5 @@
 import { describe, it, expect } from "vitest";
-import { charsPhrase, classify, likePattern, parseQuery, tokenizeQuery, trigramMatchExpression, wordMatchExpression } from "./query.js";
+import { charsPhrase, classify, ftsPlan, hanRunPhrase, termFts, likePattern, parseQuery, tokenizeQuery, trigramMatchExpression, wordMatchExpression } from "./query.js";
 
 describe("query parsing", () => {
   it("splits on ASCII and ideographic spaces, keeps quoted phrases and negation", () => {
@@ -46,5 +46,31 @@ describe("query parsing", () => {
   });
   it("escapes LIKE wildcards", () => {
     expect(likePattern("50%_a\\")).toBe("%50\\%\\_a\\\\%");
+  });
+  it("plans a whole query as one FTS5 expression on the single table (columns words, chars, pinyin)", () => {
+    expect(hanRunPhrase("肝")).toBe('"肝"*');
+    expect(hanRunPhrase("肝脏")).toBe('"肝脏"');
+    expect(hanRunPhrase("器官移植")).toBe('"器官 官移 移植"');
+    expect(ftsPlan(parseQuery("等待時間 liver -肾脏").terms)).toEqual({
+      match: '((chars : "等待 待时 时间") AND ({words pinyin} : "liver")) NOT ((chars : "肾脏"))',
+      like: [],
+      exclude: null,
+    });
+    // mixed scripts: whole tokens inside the term pre-filter, LIKE decides; edge pieces and 1-character Han pieces are left to LIKE
+    expect(termFts(parseQuery("卫医发〔2012〕772255号").terms[0]!)).toEqual({
+      expr: 'chars : "卫医 医发" AND words : "2012" AND words : "772255"',
+      exact: false,
+    });
+    expect(termFts(parseQuery("a型").terms[0]!)).toEqual({ expr: 'chars : "型"*', exact: false });
+    expect(ftsPlan(parseQuery("1,024 -c++").terms)).toEqual({
+      match: null,
+      like: [
+        { pattern: "%1,024%", negated: false },
+        { pattern: "%c++%", negated: true },
+      ],
+      exclude: null,
+    });
+    // only exclusions that FTS5 can decide, and no positive FTS5 term: NOT IN
+    expect(ftsPlan(parseQuery("1,024 -liver").terms).exclude).toBe('({words pinyin} : "liver")');
   });
 });
