@@ -9,10 +9,10 @@ import Database from "better-sqlite3";
 import type { Command } from "commander";
 import { OrganAuditError, isOrganAuditError } from "../core/errors.js";
 import { captureUrl } from "../evidence/capture/capture.js";
-import { RANK_THRESHOLD, SearchIndex, type SearchOptions } from "../evidence/search/index-store.js";
+import { RANK_THRESHOLD, SearchIndex, type SearchOptions, type SearchResponse } from "../evidence/search/index-store.js";
 import { ensureSearchSchema, searchSchemaState } from "../evidence/search/migration.js";
-import { reindexArchive } from "../evidence/search/index-writer.js";
-import { openArchive, resolveArchiveDir, type Archive } from "../evidence/store/archive.js";
+import { reindexArchiveWith, searchArchiveWith } from "../evidence/search/backend.js";
+import { openArchive, resolveArchiveDb, resolveArchiveDir, type Archive } from "../evidence/store/archive.js";
 import { ingestFile } from "../evidence/store/ingest.js";
 import { paths } from "../evidence/store/layout.js";
 import { EVIDENCE_TYPES, isEvidenceType } from "../evidence/store/taxonomy.js";
@@ -44,6 +44,12 @@ function positiveInt(name: string): (v: string) => number {
 
 function checkType(t: string, field: string): void {
   if (!isEvidenceType(t)) throw new OrganAuditError("EV_ARCH_BAD_TYPE", { value: t, allowed: Object.keys(EVIDENCE_TYPES).join(", ") }, { field });
+}
+
+/** `{ db }` from $ORGAN_AUDIT_ARCHIVE_DB when set (otherwise the archive's config says where its tables are). */
+function dbOption(): { db?: string } {
+  const db = resolveArchiveDb(undefined);
+  return db !== undefined ? { db } : {};
 }
 
 async function withArchive<T>(dir: string, fn: (a: Archive) => Promise<T>): Promise<T> {
@@ -129,7 +135,17 @@ export function register(program: Command, ctx: CliContext): void {
       const dir = resolve(resolveArchiveDir(o.archive));
       // read-only: validates the folder without touching it (a writable open would clean DIR/tmp, where a
       // concurrent import may be writing); an archive without the search schema gets EV_SEARCH_NO_INDEX
-      const a = await openArchive(dir, { readonly: true });
+      const a = await openArchive(dir, { readonly: true, ...dbOption() });
+      if (a.dialect === "postgres") {
+        // PostgreSQL: the trigram index in the same database (no legacy FTS5 index to upgrade)
+        try {
+          const r = await searchArchiveWith(a, words.join(" "), searchOptions(o));
+          printSearch(r, o.json === true);
+        } finally {
+          await a.close();
+        }
+        return;
+      }
       await a.close();
       // an index of the older schema (search-0001) is upgraded once by opening the archive for writing
       // (the migration runs on open; ensureSearchSchema also repairs an index whose FTS5 table is missing)
@@ -139,18 +155,25 @@ export function register(program: Command, ctx: CliContext): void {
           return Promise.resolve();
         });
       }
-      const r = searchArchive(dir, words.join(" "), {
-        types: o.type,
-        languages: o.language,
-        tags: o.tag,
-        limit: o.limit,
-        snippet: { context: o.context },
-        ...(o.from ? { from: o.from } : {}),
-        ...(o.to ? { to: o.to } : {}),
-        ...(o.rankAll ? { rankThreshold: Number.MAX_SAFE_INTEGER - 1 } : {}),
-        ...(o.count ? { exactTotal: true } : {}),
-      });
-      if (o.json) {
+      printSearch(searchArchive(dir, words.join(" "), searchOptions(o)), o.json === true);
+    });
+
+  function searchOptions(o: { type: string[]; language: string[]; from?: string; to?: string; tag: string[]; limit: number; context: number; rankAll?: boolean; count?: boolean }): SearchOptions {
+    return {
+      types: o.type,
+      languages: o.language,
+      tags: o.tag,
+      limit: o.limit,
+      snippet: { context: o.context },
+      ...(o.from ? { from: o.from } : {}),
+      ...(o.to ? { to: o.to } : {}),
+      ...(o.rankAll ? { rankThreshold: Number.MAX_SAFE_INTEGER - 1 } : {}),
+      ...(o.count ? { exactTotal: true } : {}),
+    };
+  }
+
+  function printSearch(r: SearchResponse, json: boolean): void {
+      if (json) {
         printJson(ctx.io, {
           query: r.query,
           terms: r.terms.map((t) => ({ term: t.raw, folded: t.folded, index: t.kind, excluded: t.negated })),
@@ -163,13 +186,13 @@ export function register(program: Command, ctx: CliContext): void {
       if (r.results.length === 0) ctx.io.out("no matches");
       else if (r.total) {
         const n = r.total.relation === "eq" ? `${r.total.texts}` : `more than ${r.total.texts - 1} (--count counts them)`;
-        ctx.io.out(`${n} matching text(s); ${r.ranking?.method === "recency" ? "most recently indexed first, NOT ranked by relevance (--rank-all ranks every match)" : "ranked by bm25"}`);
+        ctx.io.out(`${n} matching text(s); ${r.ranking?.method === "recency" ? "most recently indexed first, NOT ranked by relevance (--rank-all ranks every match)" : r.ranking?.method === "occurrences" ? r.ranking.description : "ranked by bm25"}`);
       }
       for (const x of r.results) {
         ctx.io.out(`${x.id}  ${x.evidenceType ?? "-"}  ${x.capturedAt?.slice(0, 10) ?? "-"}  ${x.title ?? ""}`);
         ctx.io.out(`  ${x.snippet}`);
       }
-    });
+  }
 
   common(ev.command("capture"))
     .description("fetch a web page over HTTP(S) and store it as WARC 1.1 records, the original body and its decoded text; optionally a screenshot and PDF through headless Chromium")
@@ -263,7 +286,7 @@ export function register(program: Command, ctx: CliContext): void {
     .action(async (o: Common) => {
       const dir = resolve(resolveArchiveDir(o.archive));
       if (!existsSync(dir)) throw new OrganAuditError("EV_ARCH_NOT_FOUND", { dir });
-      const r = await withArchive(dir, (a) => reindexArchive(a));
+      const r = await withArchive(dir, (a) => reindexArchiveWith(a));
       if (o.json) printJson(ctx.io, r);
       else ctx.io.out(`search index rebuilt: ${r.texts} text(s)`);
     });

@@ -5,9 +5,9 @@ import type { Command } from "commander";
 import type { KeyObject } from "node:crypto";
 import { OrganAuditError } from "../core/errors.js";
 import { publicKeyFromBase64, signedTreeHeadSchema } from "../evidence/custody/sth.js";
-import { initArchive, openArchive, resolveArchiveDir, type Archive, type OpenOptions } from "../evidence/store/archive.js";
+import { initArchive, openArchive, resolveArchiveDb, resolveArchiveDir, type Archive, type OpenOptions } from "../evidence/store/archive.js";
+import { attachSearch } from "../evidence/search/backend.js";
 import { ingestFile } from "../evidence/store/ingest.js";
-import { isMissingModule } from "../evidence/store/migrate.js";
 import { EVIDENCE_TYPES, isEvidenceType } from "../evidence/store/taxonomy.js";
 import { verifyArchive } from "../evidence/store/verify.js";
 import { exportBundle } from "../evidence/bundle/export.js";
@@ -48,19 +48,13 @@ export function evidenceGroup(program: Command): Command {
  * added by any command is indexed in the same transaction.
  */
 export async function openForCli(dir: string, opts: OpenOptions = {}): Promise<Archive> {
-  const a = await openArchive(dir, opts);
-  if (!opts.readonly) await attachIndexerIfPresent(a);
+  // an archive on PostgreSQL: its location is recorded in the archive's config when it holds no password
+  // (give the password through PGPASSWORD or ~/.pgpass), or given by $ORGAN_AUDIT_ARCHIVE_DB
+  const db = opts.db ?? resolveArchiveDb(undefined);
+  const a = await openArchive(dir, { ...opts, ...(db !== undefined ? { db } : {}) });
+  // the search backend of the archive's dialect (SQLite FTS5 or PostgreSQL trigram index)
+  if (!opts.readonly) attachSearch(a);
   return a;
-}
-
-async function attachIndexerIfPresent(a: Archive): Promise<void> {
-  const spec = "../evidence/search/index-writer.js";
-  try {
-    const mod = (await import(spec)) as { attachIndexer?: (a: Archive) => unknown };
-    mod.attachIndexer?.(a);
-  } catch (e) {
-    if (!isMissingModule(e, spec)) throw e;
-  }
 }
 
 async function run<T>(dir: string, fn: (a: Archive) => Promise<T>, opts: OpenOptions = {}): Promise<T> {
@@ -110,9 +104,13 @@ export function register(program: Command, ctx: CliContext): void {
     .description("create a new archive: folder layout, database, Ed25519 signing key and AES-256-GCM witness key; loads the starter case unless --empty")
     .option("--empty", "do not load the starter case")
     .option("--actor <name>", "who creates the archive (default: $ORGAN_AUDIT_ACTOR or the user name)")
-    .action(async (o: Common & { empty?: boolean }) => {
+    .option("--db <location>", "keep the archive's tables in PostgreSQL: postgres://USER@HOST/DB?schema=NAME (default: SQLite in the folder; $ORGAN_AUDIT_ARCHIVE_DB); the location is recorded in the archive's config only when it holds no password")
+    .action(async (o: Common & { empty?: boolean; db?: string }) => {
       const dir = resolve(resolveArchiveDir(o.archive));
-      const a = await initArchive(dir, { actor: o.actor ?? defaultActor() });
+      const db = resolveArchiveDb(o.db);
+      const a = await initArchive(dir, { actor: o.actor ?? defaultActor(), ...(db !== undefined ? { db } : {}) });
+      // texts stored while loading the starter case are indexed by the archive's search backend
+      attachSearch(a);
       let starter: unknown = null;
       let starterError: string | null = null;
       try {

@@ -59,7 +59,8 @@ export const RANK_THRESHOLD = 1000;
  * the number of matches. Narrow the query, add filters, or raise `rankThreshold` to rank by bm25.
  */
 export interface SearchRanking {
-  method: "bm25" | "recency";
+  /** bm25 (SQLite FTS5), recency (too many matches to rank; newest first), occurrences (PostgreSQL backend) */
+  method: "bm25" | "recency" | "occurrences";
   threshold: number;
   description: string;
 }

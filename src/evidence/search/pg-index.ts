@@ -323,5 +323,13 @@ export async function searchPg(db: Exec, query: string, opts: SearchOptions = {}
     });
   }
   const matched = Number(top[0]?.total ?? 0);
-  return { query, terms: parsed.terms, results, total: matched > threshold ? { texts: threshold, relation: "gte" } : { texts: matched, relation: "eq" } };
+  const over = matched > threshold;
+  const ranking = {
+    method: "occurrences" as const,
+    threshold,
+    description: over
+      ? `more than ${threshold} texts matched: the ${threshold} most recently indexed of them are ranked by the number of occurrences of the query terms; older matches are not considered`
+      : "ranked by the number of occurrences of the query terms (PostgreSQL trigram index; not bm25)",
+  };
+  return { query, terms: parsed.terms, results, ranking, total: over ? { texts: threshold, relation: "gte" } : { texts: matched, relation: "eq" } };
 }

@@ -101,6 +101,12 @@ describe.each([
       expect(hit.snippet).toContain("«器官移植»");
       expect(hit.spans.some((p) => p.match && p.text === "器官移植")).toBe(true);
       expect(hit.snippet).not.toMatch(/[<>]/);
+      // the response says how results were ordered (relevance ranking differs between the backends)
+      const ranked = q.json() as { ranking: { method: string; description: string }; textsMatched: { texts: number; relation: string } };
+      expect(ranked.ranking.method).toBe(dialect === "sqlite" ? "bm25" : "occurrences");
+      expect(ranked.ranking.description.length).toBeGreaterThan(10);
+      expect(ranked.textsMatched.relation).toBe("eq");
+      expect(ranked.textsMatched.texts).toBeGreaterThanOrEqual(1);
       // a second simplified query for a traditional phrase
       const q2 = await s.app.inject({
         method: "GET",
