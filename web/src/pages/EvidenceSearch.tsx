@@ -38,6 +38,7 @@ export function EvidenceSearchPage({ route }: { route: Route }) {
   );
   const hits = itemsOf<Hit>(res.data, "results");
   const more = (res.data as { more?: boolean } | null)?.more ?? false;
+  const ranking = (res.data as { ranking?: { method: string; description: string } } | null)?.ranking;
 
   function submit(e: React.FormEvent) {
     e.preventDefault();
@@ -123,6 +124,12 @@ export function EvidenceSearchPage({ route }: { route: Route }) {
           {searching
             ? `${hits.length}${more ? "+" : ""} result${hits.length === 1 ? "" : "s"} for “${q}”`
             : `${(res.data as { total?: number }).total ?? hits.length} items in the archive`}
+        </p>
+      )}
+      {searching && ranking?.method === "recency" && (
+        // too many matches to rank: the server returns the newest ones; say so rather than imply relevance
+        <p className="notice" role="note" data-ranking="recency">
+          Not ranked by relevance: {ranking.description}. Add terms or filters to narrow the search.
         </p>
       )}
       <ol className="results">
