@@ -62,7 +62,7 @@ describe.each([
 describe("startServer", () => {
   it("creates the first admin once, listens on loopback and answers over real HTTP", async () => {
     const sdir = join(dir, "srv");
-    const s = await startServer({ dir: sdir, port: 0, scrypt: { N: 1024, r: 8, p: 1 } });
+    const s = await startServer({ dir: sdir, port: 0, scrypt: { N: 1024, r: 8, p: 1 }, precomputeAudit: false });
     let token: string;
     try {
       expect(s.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
@@ -81,7 +81,7 @@ describe("startServer", () => {
       await s.close();
     }
     // a second start finds the user: no new admin, no password shown; the old session is still valid
-    const again = await startServer({ dir: sdir, port: 0 });
+    const again = await startServer({ dir: sdir, port: 0, precomputeAudit: false });
     try {
       expect(again.firstAdmin).toBeUndefined();
       const me = await fetch(new URL("api/me", again.url), { headers: { authorization: `Bearer ${token}` } });
@@ -93,7 +93,7 @@ describe("startServer", () => {
 
   it("accounts changed with the user command while the server runs take effect at once (same SQLite files)", async () => {
     const sdir = join(dir, "srv3");
-    const s = await startServer({ dir: sdir, port: 0, adminPassword: "admin-password-1", scrypt: { N: 1024, r: 8, p: 1 } });
+    const s = await startServer({ dir: sdir, port: 0, adminPassword: "admin-password-1", scrypt: { N: 1024, r: 8, p: 1 }, precomputeAudit: false });
     try {
       const pwFile = join(dir, "pw-live");
       writeFileSync(pwFile, "live-password-123\r\n");
@@ -126,7 +126,7 @@ describe("startServer", () => {
   });
 
   it("takes the first admin's password from --admin-password-file and does not print it", async () => {
-    const s = await startServer({ dir: join(dir, "srv2"), port: 0, adminPassword: "from-a-file-123", scrypt: { N: 1024, r: 8, p: 1 } });
+    const s = await startServer({ dir: join(dir, "srv2"), port: 0, adminPassword: "from-a-file-123", scrypt: { N: 1024, r: 8, p: 1 }, precomputeAudit: false });
     try {
       expect(s.firstAdmin).toEqual({ name: "admin", password: null });
       const li = await fetch(new URL("api/session", s.url), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: "admin", password: "from-a-file-123" }) });
@@ -135,6 +135,34 @@ describe("startServer", () => {
       await s.close();
     }
   });
+});
+
+describe("startServer: the standard audit before listening; captures of private addresses", () => {
+  it("computes the audit before the port opens, so findings and health answer at once; refuses private captures by default", async () => {
+    const lines: string[] = [];
+    const s = await startServer({ dir: join(dir, "srv4"), port: 0, adminPassword: "admin-password-4", scrypt: { N: 1024, r: 8, p: 1 }, progress: (l) => lines.push(l) });
+    try {
+      expect(lines).toEqual(["computing the standard audit..."]);
+      expect(s.audit).toMatchObject({ ms: expect.any(Number) });
+      // the audit is cached: asking again costs nothing
+      const t0 = performance.now();
+      await s.ctx.audit();
+      expect(performance.now() - t0).toBeLessThan(50);
+      const li = await fetch(new URL("api/session", s.url), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: "admin", password: "admin-password-4" }) });
+      const headers = { authorization: `Bearer ${((await li.json()) as { token: string }).token}`, "content-type": "application/json" };
+      const t1 = performance.now();
+      const [f, h] = await Promise.all([fetch(new URL("api/findings?limit=5", s.url), { headers }), fetch(new URL("api/health", s.url))]);
+      expect(f.status).toBe(200);
+      expect(h.status).toBe(200);
+      expect(performance.now() - t1).toBeLessThan(1000); // no multi-second audit in the request path
+      // SSRF policy is on unless --allow-private-capture: a loopback URL is refused before any request
+      const cap = await fetch(new URL("api/evidence/capture", s.url), { method: "POST", headers, body: JSON.stringify({ url: "http://127.0.0.1:9/" }) });
+      expect(cap.status).toBe(400);
+      expect(((await cap.json()) as { error: { code: string } }).error.code).toBe("S_EV_CAPTURE_REFUSED");
+    } finally {
+      await s.close();
+    }
+  }, 60_000);
 });
 
 describe("organ-audit serve (a real process)", () => {
@@ -149,7 +177,15 @@ describe("organ-audit serve (a real process)", () => {
       "register(program, { io: processIo, setExit: () => undefined });",
       "await program.parseAsync(process.argv);",
     ].join("\n");
-    const args = ["serve", "--dir", sdir, "--port", "0", "--empty", "--log-level", "warn"];
+    // a page on this machine: reachable only with --allow-private-capture
+    const { createServer } = await import("node:http");
+    const page = createServer((_req, res) => {
+      res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+      res.end("<html><body><p>本地页面 local page</p></body></html>");
+    });
+    await new Promise<void>((r) => page.listen(0, "127.0.0.1", r));
+    const pageUrl = `http://127.0.0.1:${(page.address() as import("node:net").AddressInfo).port}/p.html`;
+    const args = ["serve", "--dir", sdir, "--port", "0", "--empty", "--log-level", "warn", "--allow-private-capture"];
     const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", entry, "organ-audit", ...args], {
       cwd: join(import.meta.dirname, "..", ".."),
       stdio: ["ignore", "pipe", "pipe"],
@@ -169,6 +205,14 @@ describe("organ-audit serve (a real process)", () => {
       });
       child.on("exit", (code) => reject(new Error(`exited ${code}: ${stderr}`)));
     });
+    // health answers at once after the URL is printed: the audit ran before listening
+    const t0 = performance.now();
+    const h0 = await fetch(new URL("api/health", url));
+    expect(h0.status).toBe(200);
+    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(stderr.indexOf("computing the standard audit...")).toBeGreaterThanOrEqual(0);
+    expect(stderr.indexOf("computing the standard audit...")).toBeLessThan(stderr.indexOf("Organ Audit server:"));
+    expect(stderr).toContain("warning: --allow-private-capture");
     const pw = /one-time password: (\S+)/.exec(stderr)?.[1] ?? "";
     expect(pw).toMatch(/^[A-Za-z0-9_-]{24}$/);
     expect(stderr.split(pw).length - 1).toBe(1); // printed once
@@ -176,6 +220,15 @@ describe("organ-audit serve (a real process)", () => {
     expect(h.status).toBe(200);
     const li = await fetch(new URL("api/session", url), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: "admin", password: pw }) });
     expect(li.status).toBe(200);
+    const token = ((await li.clone().json()) as { token: string }).token;
+    const cap = await fetch(new URL("api/evidence/capture", url), {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+      body: JSON.stringify({ url: pageUrl }),
+    });
+    expect(cap.status).toBe(200);
+    expect(((await cap.json()) as { finalUrl: string }).finalUrl).toBe(pageUrl);
+    await new Promise<void>((r) => page.close(() => r()));
     const code = await new Promise<number | null>((resolve) => {
       child.on("exit", (c) => resolve(c));
       child.kill("SIGTERM");

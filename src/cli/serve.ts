@@ -43,6 +43,14 @@ export interface StartServerOptions extends OpenServerOptions {
   /** password of the first admin, when no user exists yet (default: a random one, reported once) */
   adminPassword?: string;
   build?: BuildOptions;
+  /**
+   * compute the standard audit before listening (default true). It is synchronous CPU work (1-5 s) that
+   * would block the event loop, so it runs before the port opens: once the URL is known, every route
+   * (including /api/health) answers promptly. A failure does not stop the server (/api/findings retries).
+   */
+  precomputeAudit?: boolean;
+  /** progress lines for the operator ("computing the standard audit...") */
+  progress?: (line: string) => void;
 }
 
 export interface RunningServer {
@@ -51,6 +59,8 @@ export interface RunningServer {
   ctx: ServerContext;
   /** set when this start created the first admin with a random password (show it once) */
   firstAdmin?: { name: string; password: string | null };
+  /** how long the standard audit took before listening (ms), or why it failed */
+  audit?: { ms: number } | { error: string };
   close(): Promise<void>;
 }
 
@@ -66,6 +76,18 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
       firstAdmin = { name: "admin", password: opts.adminPassword ? null : password };
     }
     app = await buildApp(ctx, opts.build ?? {});
+    let audit: RunningServer["audit"];
+    if (opts.precomputeAudit ?? true) {
+      opts.progress?.("computing the standard audit...");
+      const t0 = performance.now();
+      try {
+        await ctx.audit();
+        audit = { ms: Math.round(performance.now() - t0) };
+      } catch (e) {
+        audit = { error: e instanceof Error ? e.message : String(e) };
+        app.log.error({ err: e }, "the standard audit failed");
+      }
+    }
     const address = await app.listen({ host: opts.host ?? "127.0.0.1", port: opts.port ?? 8080 });
     const a = app;
     let closed = false;
@@ -74,6 +96,7 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
       app: a,
       ctx,
       ...(firstAdmin ? { firstAdmin } : {}),
+      ...(audit ? { audit } : {}),
       async close() {
         if (closed) return;
         closed = true;
@@ -150,9 +173,20 @@ export function register(program: Command, ctx: CliContext): void {
     .option("--secure-cookies", "mark the session cookie Secure (when served behind TLS)")
     .option("--trust-proxy", "trust X-Forwarded-* headers (only behind your own reverse proxy)")
     .option("--log-level <level>", "fatal, error, warn, info, debug (logs are JSON lines on stdout; credentials are redacted)", "info")
+    .option("--allow-private-capture", "let web captures fetch loopback, private and link-local addresses (off: the server refuses them, SSRF)")
     .action(
       async (
-        o: Where & { host: string; port: string; data?: string; adminPasswordFile?: string; empty?: boolean; secureCookies?: boolean; trustProxy?: boolean; logLevel: string },
+        o: Where & {
+          host: string;
+          port: string;
+          data?: string;
+          adminPasswordFile?: string;
+          empty?: boolean;
+          secureCookies?: boolean;
+          trustProxy?: boolean;
+          logLevel: string;
+          allowPrivateCapture?: boolean;
+        },
       ) => {
         const port = numberOption(o.port, "--port", { integer: true, min: 0, max: 65535 }) ?? 8080;
         const adminPassword = o.adminPasswordFile ? readPasswordFile(o.adminPasswordFile) : undefined;
@@ -164,14 +198,17 @@ export function register(program: Command, ctx: CliContext): void {
           ...(o.data ? { dataDir: o.data } : {}),
           ...(adminPassword ? { adminPassword } : {}),
           ...(o.secureCookies ? { secureCookies: true } : {}),
+          ...(o.allowPrivateCapture ? { captureAllowPrivate: true } : {}),
           build: { logger: { level: o.logLevel }, ...(o.trustProxy ? { trustProxy: true } : {}) },
+          progress: (line) => ctx.io.err(line),
         });
         for (const n of server.ctx.notes) ctx.io.err(n);
+        if (server.audit && "error" in server.audit) ctx.io.err(`warning: the standard audit failed (${server.audit.error}); /api/findings will try again`);
         if (server.firstAdmin) printFirstAdmin(ctx.io, server.firstAdmin);
         if (!LOOPBACK.has(o.host)) ctx.io.err(`warning: listening on ${o.host}, reachable from other machines; put it behind TLS (and use --secure-cookies)`);
+        if (o.allowPrivateCapture)
+          ctx.io.err("warning: --allow-private-capture: web captures may fetch loopback, private and link-local addresses (this machine, its network, cloud metadata); use it only on a trusted single-user machine");
         ctx.io.err(`Organ Audit server: ${server.url} (${server.ctx.dialect}; stop with Ctrl-C)`);
-        // the standard audit behind /api/findings takes a few seconds: compute it now, not on the first request
-        setImmediate(() => void server.ctx.audit().catch((e: unknown) => server.app.log.error({ err: e }, "the standard audit failed")));
         const sig = await waitForSignal();
         ctx.io.err(`${sig}: shutting down`);
         await server.close();

@@ -1,3 +1,4 @@
+import { createHmac, randomBytes } from "node:crypto";
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import type { ServerContext } from "./context.js";
 import { errorBodySchema, installErrorHandlers } from "./errors.js";
@@ -62,7 +63,38 @@ export const REDACT_PATHS = [
   "*.currentPassword",
   "*.password_hash",
   "*.sensitive",
+  // request bodies (witness fields, passwords) and raw header sets are never logged, even by a careless handler
+  "body",
+  "*.body",
+  "*.headers.authorization",
+  "*.headers.cookie",
+  '*.headers["x-witness-fields"]',
+  'headers["x-witness-fields"]',
 ];
+
+/** Per-process key of the query digests: the same query gives the same digest within one run, not across runs. */
+const QUERY_LOG_KEY = randomBytes(32);
+
+/**
+ * What a log line says about a query string: its length and a keyed digest (HMAC-SHA256 with a per-process
+ * random key, 12 hex digits). Search terms may name witnesses; an unkeyed hash of a short name could be
+ * reversed by hashing candidate names, a keyed one cannot without the key (which is never written anywhere).
+ */
+export function queryDigest(query: string): { length: number; hmac: string } {
+  return { length: query.length, hmac: createHmac("sha256", QUERY_LOG_KEY).update(query).digest("hex").slice(0, 12) };
+}
+
+/**
+ * pino serializer of `req` in fastify's request log lines ("incoming request"): method, path without the
+ * query string (its length and digest instead), client address. No headers, no body.
+ */
+export function logRequest(req: { method?: string; url?: string; ip?: string }): Record<string, unknown> {
+  const url = req.url ?? "";
+  const q = url.indexOf("?");
+  const path = q < 0 ? url : url.slice(0, q);
+  const query = q < 0 ? "" : url.slice(q + 1);
+  return { method: req.method, path, ...(query !== "" ? { query: queryDigest(query) } : {}), remoteAddress: req.ip };
+}
 
 /** Security headers on every response unless the route set its own (e.g. the sandboxed raw evidence view). */
 export const SECURITY_HEADERS: Record<string, string> = {
@@ -86,7 +118,12 @@ export async function buildApp(ctx: ServerContext, opts: BuildOptions = {}): Pro
   const logger: FastifyServerOptions["logger"] =
     opts.logger === undefined || opts.logger === false
       ? false
-      : { level: "info", ...(opts.logger === true ? {} : opts.logger), redact: { paths: REDACT_PATHS, censor: "[redacted]" } };
+      : {
+          level: "info",
+          ...(opts.logger === true ? {} : opts.logger),
+          redact: { paths: REDACT_PATHS, censor: "[redacted]" },
+          serializers: { req: logRequest },
+        };
   const app = Fastify({
     logger,
     bodyLimit: ctx.limits.maxJsonBytes,

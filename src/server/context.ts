@@ -67,6 +67,8 @@ export interface ServerContext {
    * default (SSRF); tests that capture from a local HTTP server turn it on
    */
   captureAllowPrivate: boolean;
+  /** (helper I) the DNS look-up of captures (default: the system resolver); tests inject one to simulate rebinding */
+  captureResolve?: (host: string) => Promise<string[]>;
 }
 
 export interface OpenServerOptions {
@@ -92,6 +94,8 @@ export interface OpenServerOptions {
   starter?: boolean;
   /** (helper E) allow captures of loopback/private addresses (default false) */
   captureAllowPrivate?: boolean;
+  /** (helper I) DNS look-up for captures (tests) */
+  captureResolve?: (host: string) => Promise<string[]>;
 }
 
 export const DEFAULT_SERVER_DIR = "organ-audit-server";
@@ -174,6 +178,7 @@ export async function openServerContext(opts: OpenServerOptions = {}): Promise<S
     loginLimiter: new LoginLimiter(opts.loginMaxFailures ?? 10, opts.loginWindowMs ?? 5 * 60_000),
     notes,
     captureAllowPrivate: opts.captureAllowPrivate ?? false,
+    ...(opts.captureResolve ? { captureResolve: opts.captureResolve } : {}),
   };
 }
 

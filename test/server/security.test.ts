@@ -198,6 +198,40 @@ describe.each(dialects)("server security on %s", (dialect, enabled) => {
     expect(responses.join("\n")).not.toContain("scrypt$");
   });
 
+  it.runIf(enabled)("request logs carry the path, not the query string: a searched name never reaches the log", async () => {
+    const name = "张秀英证人"; // a witness's name searched for
+    const { headers, token } = await s.login("viewer");
+    const before = logText.length;
+    const q = encodeURIComponent(name);
+    const r = await s.app.inject({ method: "GET", url: `/api/evidence/search?q=${q}&limit=5`, headers: { ...headers, authorization: `Bearer ${token}` } });
+    expect(r.statusCode).toBe(200);
+    // refused and unknown requests with the name in the query are logged the same way
+    await s.app.inject({ method: "GET", url: `/api/evidence/search?q=${q}&limit=99999`, headers });
+    await s.app.inject({ method: "GET", url: `/api/no-such-route?q=${q}`, headers });
+    await s.app.inject({ method: "GET", url: `/api/evidence/search?q=${q}` }); // no session: 401
+    const lines = logText
+      .slice(before)
+      .split("\n")
+      .filter((l) => l !== "")
+      .map((l) => JSON.parse(l) as { msg: string; req?: Record<string, unknown>; res?: { statusCode: number }; responseTime?: number });
+    const text = logText.slice(before);
+    for (const form of [name, q, q.toLowerCase(), "q=", token, "oa_session"]) expect(text, form).not.toContain(form);
+    const incoming = lines.filter((l) => l.msg === "incoming request");
+    expect(incoming).toHaveLength(4);
+    for (const l of incoming) {
+      expect(Object.keys(l.req ?? {}).sort()).toEqual(["method", "path", "query", "remoteAddress"]);
+      expect(l.req?.query).toMatchObject({ length: expect.any(Number), hmac: expect.stringMatching(/^[0-9a-f]{12}$/) });
+    }
+    expect(incoming[0]?.req).toMatchObject({ method: "GET", path: "/api/evidence/search", query: { length: `q=${q}&limit=5`.length } });
+    // the same query gives the same digest within a run (repeated searches can be told apart from new ones)
+    const hmac = (i: number): string => (incoming[i]?.req?.query as { hmac: string }).hmac;
+    expect(hmac(2)).toBe(hmac(3)); // both "q=<name>"
+    expect(hmac(0)).not.toBe(hmac(3));
+    const completed = lines.filter((l) => l.msg === "request completed");
+    expect(completed.map((l) => l.res?.statusCode)).toEqual([200, 400, 404, 401]);
+    for (const l of completed) expect(l.responseTime).toEqual(expect.any(Number));
+  });
+
   it.runIf(enabled)("the session cookie is HttpOnly, SameSite=Strict and scoped to /", async () => {
     const r = await s.app.inject({ method: "POST", url: "/api/session", payload: { username: "viewer", password: s.passwords.viewer } });
     const c = String(r.headers["set-cookie"]);
@@ -217,6 +251,71 @@ describe("server security: Secure cookie behind TLS", () => {
       expect(String(r.headers["set-cookie"])).toMatch(/; Secure$/);
     } finally {
       await s.close();
+    }
+  });
+});
+
+describe.each(dialects)("server security: web captures stay off the server's own network (%s)", (dialect, enabled) => {
+  let s: TestServer;
+  let local: import("node:http").Server;
+  let port = 0;
+  const hits: string[] = [];
+  /** the first look-up of a name answers a public address, every later one 127.0.0.1 (DNS rebinding) */
+  const lookups: string[] = [];
+  const rebinding = async (host: string): Promise<string[]> => {
+    lookups.push(host);
+    if (host !== "rebind.test") throw new Error("ENOTFOUND");
+    return lookups.filter((h) => h === host).length === 1 ? ["93.184.215.14"] : ["127.0.0.1"];
+  };
+  beforeAll(async () => {
+    if (!enabled) return;
+    const { createServer } = await import("node:http");
+    local = createServer((req, res) => {
+      hits.push(req.url ?? "");
+      res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+      res.end("<p>internal admin page</p>");
+    });
+    await new Promise<void>((r) => local.listen(0, "127.0.0.1", r));
+    port = (local.address() as import("node:net").AddressInfo).port;
+    s = await startTestServer({ dialect, context: { captureResolve: rebinding } });
+  });
+  afterAll(async () => {
+    if (!enabled) return;
+    await s.close();
+    await new Promise<void>((r) => local.close(() => r()));
+  });
+
+  it.runIf(enabled)("refuses loopback, private, mapped and unspecified addresses and a rebinding name, before any request", async () => {
+    const { headers } = await s.login("analyst");
+    const capture = (url: string) => s.app.inject({ method: "POST", url: "/api/evidence/capture", headers, payload: { url } });
+    hits.length = 0;
+    for (const url of [
+      `http://127.0.0.1:${port}/admin`,
+      `http://[::1]:${port}/admin`,
+      `http://[::ffff:127.0.0.1]:${port}/admin`,
+      `http://0.0.0.0:${port}/admin`,
+      `http://169.254.169.254/latest/meta-data/`,
+      `http://10.0.0.1/`,
+      `http://rebind.test:${port}/admin`,
+      `http://unknown.test/`,
+    ]) {
+      const r = await capture(url);
+      expect(r.statusCode, url).toBe(400);
+      expect(r.json().error.code, url).toBe("S_EV_CAPTURE_REFUSED");
+      expect(r.json().error.location, url).toEqual({ field: "url" });
+    }
+    // rebind.test was resolved twice: public for the check, 127.0.0.1 at connection time, which was refused
+    expect(lookups.filter((h) => h === "rebind.test")).toHaveLength(2);
+    expect(hits).toEqual([]);
+    expect((await s.app.inject({ method: "GET", url: "/api/evidence/items", headers })).json().total).toBe(0);
+    // control: with private captures allowed (organ-audit serve --allow-private-capture) the same page is captured
+    s.ctx.captureAllowPrivate = true;
+    try {
+      const ok = await capture(`http://127.0.0.1:${port}/admin`);
+      expect(ok.statusCode).toBe(200);
+      expect(hits).toEqual(["/admin"]);
+    } finally {
+      s.ctx.captureAllowPrivate = false;
     }
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkPublicUrl, isNonPublicAddress } from "./address-policy.js";
+import { checkPublicUrl, isNonPublicAddress, publicCaptureGuard, publicOnlyLookup } from "./address-policy.js";
 
 describe("isNonPublicAddress", () => {
   it.each([
@@ -77,5 +77,26 @@ describe("checkPublicUrl", () => {
   it("refuses other schemes", async () => {
     await expect(checkPublicUrl("file:///etc/passwd")).rejects.toMatchObject({ code: "EV_CAPTURE_URL" });
     await expect(checkPublicUrl("gopher://127.0.0.1/")).rejects.toMatchObject({ code: "EV_CAPTURE_URL" });
+  });
+});
+
+describe("publicOnlyLookup and publicCaptureGuard", () => {
+  const lookupOnce = (l: ReturnType<typeof publicOnlyLookup>, host: string, family?: number) =>
+    new Promise<{ err: (Error & { code?: string }) | null; address: unknown }>((r) => l(host, family ? { family } : {}, (err, address) => r({ err, address })));
+  it("answers only public addresses of the wanted family, and refuses everything else with the capture error", async () => {
+    const l = publicOnlyLookup({ resolve: async (h) => (h === "v4only.test" ? ["93.184.215.14"] : h === "bad.test" ? ["10.0.0.1"] : Promise.reject(new Error("ENOTFOUND"))) });
+    expect(await lookupOnce(l, "v4only.test")).toEqual({ err: null, address: "93.184.215.14" });
+    expect((await lookupOnce(l, "v4only.test", 6)).err?.code).toBe("S_EV_CAPTURE_REFUSED");
+    expect((await lookupOnce(l, "bad.test")).err?.message).toContain("10.0.0.1");
+    expect((await lookupOnce(l, "gone.test")).err?.message).toContain("does not resolve");
+    expect((await lookupOnce(l, "169.254.169.254")).err?.code).toBe("S_EV_CAPTURE_REFUSED");
+    expect(await lookupOnce(l, "8.8.8.8")).toEqual({ err: null, address: "8.8.8.8" });
+  });
+  it("the guard's checkUrl throws the capture error with the url field; allowRequest answers false", async () => {
+    const g = publicCaptureGuard({ resolve: async () => ["192.168.1.1"] });
+    await expect(g.checkUrl("http://router.test/")).rejects.toMatchObject({ code: "S_EV_CAPTURE_REFUSED", location: { field: "url" } });
+    expect(await g.allowRequest("http://router.test/x.png")).toBe(false);
+    expect(await g.allowRequest("file:///etc/passwd")).toBe(false);
+    expect(await publicCaptureGuard({ resolve: async () => ["93.184.215.14"] }).allowRequest("https://example.test/a.css")).toBe(true);
   });
 });

@@ -5,11 +5,17 @@
  * refused, whether written as an address or reached through a host name, unless the operator allowed
  * private addresses. Every address a name resolves to is checked.
  *
- * Limit: the fetch resolves the name again, so a DNS server that answers differently on the second
- * look-up (DNS rebinding) is not stopped here; pinning the address needs a custom HTTP agent.
+ * DNS rebinding: checking a URL's addresses before the request is not enough, because the HTTP client
+ * resolves the name again when it connects, and a hostile DNS server may answer differently the second
+ * time. `publicOnlyLookup()` closes that gap: it is the `lookup` of the capture's HTTP(S) connections
+ * (fetch.ts), so the same policy decides on the very addresses the socket connects to.
+ * `publicCaptureGuard()` bundles the three checks a server uses (URL and redirect targets before the
+ * request, connection-time look-up, Chromium subresources).
  */
 import { lookup } from "node:dns/promises";
-import { BlockList, isIP } from "node:net";
+import type { LookupAddress, LookupOptions } from "node:dns";
+import { BlockList, isIP, type LookupFunction } from "node:net";
+import { OrganAuditError } from "../../core/errors.js";
 import { checkCaptureUrl } from "./fetch.js";
 
 const blocked = new BlockList();
@@ -84,12 +90,12 @@ export interface AddressCheck {
  */
 export async function checkPublicUrl(
   url: string,
-  resolve: (host: string) => Promise<string[]> = async (h) =>
-    (await lookup(h, { all: true, verbatim: true })).map((x) => x.address),
+  resolve: Resolve = systemResolve,
+  isBlocked: (addr: string) => boolean = isNonPublicAddress,
 ): Promise<AddressCheck> {
   const u = checkCaptureUrl(url);
   const host = u.hostname.replace(/^\[|\]$/g, "");
-  if (isIP(host)) return isNonPublicAddress(host) ? { ok: false, refused: host, reason: "private" } : { ok: true };
+  if (isIP(host)) return isBlocked(host) ? { ok: false, refused: host, reason: "private" } : { ok: true };
   let addrs: string[];
   try {
     addrs = await resolve(host);
@@ -97,6 +103,92 @@ export async function checkPublicUrl(
     return { ok: false, refused: host, reason: "unresolvable" };
   }
   if (addrs.length === 0) return { ok: false, refused: host, reason: "unresolvable" };
-  const bad = addrs.find(isNonPublicAddress);
+  const bad = addrs.find(isBlocked);
   return bad !== undefined ? { ok: false, refused: bad, reason: "private" } : { ok: true };
+}
+
+/** A DNS look-up: every address of a host name. */
+export type Resolve = (host: string) => Promise<string[]>;
+
+/** The system resolver (getaddrinfo), every address, in the resolver's order. */
+export const systemResolve: Resolve = async (h) => (await lookup(h, { all: true, verbatim: true })).map((x) => x.address);
+
+export interface GuardOptions {
+  /** DNS look-up (default: the system resolver); tests inject one */
+  resolve?: Resolve;
+  /** which addresses are refused (default isNonPublicAddress); tests may narrow it */
+  isBlocked?: (addr: string) => boolean;
+}
+
+function refusal(host: string, reason: "private" | "unresolvable"): OrganAuditError {
+  return new OrganAuditError(
+    "S_EV_CAPTURE_REFUSED",
+    { host, reason: reason === "unresolvable" ? "does not resolve" : "is a loopback, private or reserved address" },
+    { field: "url" },
+  );
+}
+
+function familyWanted(f: LookupOptions["family"]): 0 | 4 | 6 {
+  if (f === 4 || f === "IPv4") return 4;
+  if (f === 6 || f === "IPv6") return 6;
+  return 0;
+}
+
+/**
+ * A `lookup` for net/http/https connections that resolves the name and refuses (an S_EV_CAPTURE_REFUSED
+ * error, the connection is not attempted) when ANY of its addresses is refused by the policy, or when it
+ * does not resolve. What it hands to the socket is what it checked: no second resolution happens.
+ * (Node calls `lookup` only for host names; literal addresses are checked by `checkUrl`.)
+ */
+export function publicOnlyLookup(g: GuardOptions = {}): LookupFunction {
+  const resolve = g.resolve ?? systemResolve;
+  const isBlocked = g.isBlocked ?? isNonPublicAddress;
+  return (hostname, options, callback) => {
+    const host = hostname.replace(/^\[|\]$/g, "");
+    const cb = callback as (err: Error | null, address: string | LookupAddress[], family?: number) => void;
+    (isIP(host) ? Promise.resolve([host]) : resolve(host)).then(
+      (addrs) => {
+        if (addrs.length === 0) return cb(refusal(host, "unresolvable"), "");
+        const bad = addrs.find(isBlocked);
+        if (bad !== undefined) return cb(refusal(bad, "private"), "");
+        const fam = familyWanted(options.family);
+        const usable = addrs.filter((a) => fam === 0 || isIP(a) === fam);
+        if (usable.length === 0) return cb(refusal(host, "unresolvable"), "");
+        if (options.all) return cb(null, usable.map((a) => ({ address: a, family: isIP(a) })));
+        return cb(null, usable[0]!, isIP(usable[0]!));
+      },
+      () => cb(refusal(host, "unresolvable"), ""),
+    );
+  };
+}
+
+export interface CaptureGuard {
+  /** before the first request and every redirect target: http(s), and every address public */
+  checkUrl(url: string): Promise<void>;
+  /** connection-time look-up (pins the checked addresses; closes the DNS rebinding gap) */
+  lookup: LookupFunction;
+  /** Chromium subresources (screenshots): false for a refused host */
+  allowRequest(url: string): Promise<boolean>;
+}
+
+/** The checks a server passes to captureUrl() so that a capture cannot reach the server's own network. */
+export function publicCaptureGuard(g: GuardOptions = {}): CaptureGuard {
+  const resolve = g.resolve ?? systemResolve;
+  const isBlocked = g.isBlocked ?? isNonPublicAddress;
+  const checkUrl = async (url: string): Promise<void> => {
+    const c = await checkPublicUrl(url, resolve, isBlocked);
+    if (!c.ok) throw refusal(c.refused ?? "?", c.reason ?? "private");
+  };
+  return {
+    checkUrl,
+    lookup: publicOnlyLookup({ resolve, isBlocked }),
+    allowRequest: async (url) => {
+      try {
+        await checkUrl(url);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+  };
 }

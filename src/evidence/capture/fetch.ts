@@ -1,9 +1,19 @@
 /**
- * HTTP(S) fetch for captures (adapter: network). Redirects are followed by hand (at most `maxRedirects`)
- * so that every exchange is recorded; the body is read as a stream and the capture is aborted when it
- * exceeds `maxBytes`; the whole capture has one timeout. Only http: and https: URLs are accepted.
- * `Accept-Encoding: identity` is requested so that servers usually send the body as stored.
+ * HTTP(S) fetch for captures (adapter: network), on node:http / node:https. Redirects are followed by
+ * hand (at most `maxRedirects`) so that every exchange is recorded; the body is read as a stream and the
+ * capture is aborted when it exceeds `maxBytes`; the whole capture has one timeout. Only http: and https:
+ * URLs are accepted. `Accept-Encoding: identity` is requested so that servers usually send the body as
+ * stored; a gzip/deflate/br body is decoded (bounded by `maxBytes`) and the WARC keeps the original
+ * encoding as X-Archive-Orig-Content-Encoding (warc.ts).
+ *
+ * `lookup` is the DNS look-up of every connection (a server passes publicOnlyLookup() from
+ * address-policy.ts: the addresses it checks are the addresses connected to, no second resolution).
+ * No connection pooling: each request has its own socket, so a socket opened for one host is never reused.
  */
+import { request as httpRequest, type IncomingMessage } from "node:http";
+import { request as httpsRequest } from "node:https";
+import { isIP, type LookupFunction } from "node:net";
+import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from "node:zlib";
 import { OrganAuditError } from "../../core/errors.js";
 import { TOOL_VERSION } from "../../core/version.js";
 import type { HttpExchange } from "./warc.js";
@@ -20,6 +30,8 @@ export interface FetchOptions {
    * it (a server checks here that the host is not on its own network)
    */
   checkUrl?: (url: string) => Promise<void>;
+  /** DNS look-up of every connection (default: the system's); throw/callback an error to refuse a host */
+  lookup?: LookupFunction;
 }
 
 export interface FetchResult {
@@ -41,34 +53,94 @@ export function checkCaptureUrl(url: string): URL {
   return u;
 }
 
-async function readLimited(res: Response, url: string, maxBytes: number): Promise<Uint8Array> {
-  const declared = Number(res.headers.get("content-length") ?? "NaN");
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    await res.body?.cancel().catch(() => undefined);
-    throw new OrganAuditError("EV_CONTENT_TOO_LARGE", { what: `response of ${url}`, size: declared, limit: maxBytes });
-  }
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  if (res.body) {
-    const reader = res.body.getReader();
-    while (true) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.length;
-      if (total > maxBytes) {
-        await reader.cancel().catch(() => undefined);
-        throw new OrganAuditError("EV_CONTENT_TOO_LARGE", { what: `response of ${url}`, size: total, limit: maxBytes });
-      }
-      chunks.push(value);
+interface RawResponse {
+  status: number;
+  statusText: string;
+  headers: [string, string][];
+  body: Uint8Array;
+}
+
+function tooLarge(url: string, size: number, limit: number): OrganAuditError {
+  return new OrganAuditError("EV_CONTENT_TOO_LARGE", { what: `response of ${url}`, size, limit });
+}
+
+/** Decode Content-Encoding (as browsers and Node's fetch do), the decoded size bounded by maxBytes. */
+function decodeBody(raw: Buffer, encoding: string | undefined, url: string, maxBytes: number): Uint8Array {
+  if (!encoding) return raw;
+  const codings = encoding
+    .toLowerCase()
+    .split(",")
+    .map((c) => c.trim())
+    .filter((c) => c !== "" && c !== "identity");
+  let out = raw;
+  const opts = { maxOutputLength: maxBytes };
+  for (const c of codings.reverse()) {
+    try {
+      if (c === "gzip" || c === "x-gzip") out = gunzipSync(out, opts);
+      else if (c === "deflate") {
+        try {
+          out = inflateSync(out, opts);
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE") throw e;
+          out = inflateRawSync(out, opts);
+        }
+      } else if (c === "br") out = brotliDecompressSync(out, opts);
+      else return out; // an unknown coding: kept as sent
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE") throw tooLarge(url, maxBytes + 1, maxBytes);
+      throw new OrganAuditError("EV_CAPTURE_FETCH", { url, detail: `the ${c} body does not decode` });
     }
   }
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const c of chunks) {
-    out.set(c, o);
-    o += c.length;
-  }
   return out;
+}
+
+/** One GET over node:http(s): status, raw header pairs, body (decoded, at most maxBytes). */
+function getOnce(url: URL, headers: [string, string][], maxBytes: number, signal: AbortSignal, lookup: LookupFunction | undefined): Promise<RawResponse> {
+  return new Promise<RawResponse>((resolve, reject) => {
+    const send = url.protocol === "https:" ? httpsRequest : httpRequest;
+    let settled = false;
+    const fail = (e: unknown): void => {
+      if (settled) return;
+      settled = true;
+      req.destroy();
+      reject(e);
+    };
+    const req = send(url, {
+      method: "GET",
+      headers: Object.fromEntries(headers),
+      agent: false,
+      signal,
+      ...(lookup ? { lookup } : {}),
+    });
+    req.on("error", fail);
+    req.on("response", (res: IncomingMessage) => {
+      const declared = Number(res.headers["content-length"] ?? "NaN");
+      if (Number.isFinite(declared) && declared > maxBytes) return fail(tooLarge(url.href, declared, maxBytes));
+      const chunks: Buffer[] = [];
+      let total = 0;
+      res.on("data", (c: Buffer) => {
+        total += c.length;
+        if (total > maxBytes) return fail(tooLarge(url.href, total, maxBytes));
+        chunks.push(c);
+      });
+      res.on("error", fail);
+      res.on("aborted", () => fail(new Error("the connection closed before the end of the body")));
+      res.on("end", () => {
+        if (settled) return;
+        try {
+          const ce = res.headers["content-encoding"];
+          const body = decodeBody(Buffer.concat(chunks, total), Array.isArray(ce) ? ce.join(",") : ce, url.href, maxBytes);
+          const pairs: [string, string][] = [];
+          for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) pairs.push([res.rawHeaders[i]!, res.rawHeaders[i + 1]!]);
+          settled = true;
+          resolve({ status: res.statusCode ?? 0, statusText: res.statusMessage ?? "", headers: pairs, body });
+        } catch (e) {
+          fail(e);
+        }
+      });
+    });
+    req.end();
+  });
 }
 
 export async function fetchWithExchanges(url: string, opts: FetchOptions = {}): Promise<FetchResult> {
@@ -88,21 +160,26 @@ export async function fetchWithExchanges(url: string, opts: FetchOptions = {}): 
         ["Accept-Language", "zh-CN,zh;q=0.9,en;q=0.8"],
       ];
       if (opts.checkUrl) await opts.checkUrl(current);
-      const date = new Date().toISOString();
-      let res: Response;
-      try {
-        res = await fetch(current, { method: "GET", headers: requestHeaders, redirect: "manual", signal: controller.signal });
-      } catch (e) {
-        if (controller.signal.aborted) throw new OrganAuditError("EV_CAPTURE_TIMEOUT", { url: current, ms: timeoutMs });
-        const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-        throw new OrganAuditError("EV_CAPTURE_FETCH", { url: current, detail: cause?.code ?? cause?.message ?? (e instanceof Error ? e.message : String(e)) });
+      const target = new URL(current);
+      // as Node's fetch did: credentials in a URL are not sent (nor archived in the WARC's request record)
+      if (target.username !== "" || target.password !== "")
+        throw new OrganAuditError("EV_CAPTURE_FETCH", { url: `${target.protocol}//${target.host}${target.pathname}`, detail: "the URL contains a user name or password" });
+      // Node does not call `lookup` for a literal address: hand it to the look-up here, so that a policy
+      // given as `lookup` alone also decides on http://127.0.0.1/ and http://[::1]/
+      const literal = target.hostname.replace(/^\[|\]$/g, "");
+      if (opts.lookup && isIP(literal)) {
+        const check = opts.lookup;
+        await new Promise<void>((resolve, reject) => check(literal, {}, (err) => (err ? reject(err) : resolve())));
       }
-      let body: Uint8Array;
+      const date = new Date().toISOString();
+      let res: RawResponse;
       try {
-        body = await readLimited(res, current, maxBytes);
+        res = await getOnce(target, requestHeaders, maxBytes, controller.signal, opts.lookup);
       } catch (e) {
         if (controller.signal.aborted) throw new OrganAuditError("EV_CAPTURE_TIMEOUT", { url: current, ms: timeoutMs });
-        throw e;
+        if (e instanceof OrganAuditError) throw e; // refused by the look-up, too large
+        const err = e as NodeJS.ErrnoException;
+        throw new OrganAuditError("EV_CAPTURE_FETCH", { url: current, detail: err.code ?? (e instanceof Error ? e.message : String(e)) });
       }
       const ex: HttpExchange = {
         url: current,
@@ -110,12 +187,12 @@ export async function fetchWithExchanges(url: string, opts: FetchOptions = {}): 
         requestHeaders,
         status: res.status,
         statusText: res.statusText,
-        responseHeaders: [...res.headers.entries()],
-        body,
+        responseHeaders: res.headers,
+        body: res.body,
         date,
       };
       exchanges.push(ex);
-      const location = res.headers.get("location");
+      const location = res.headers.find(([k]) => k.toLowerCase() === "location")?.[1];
       if (res.status >= 300 && res.status < 400 && location) {
         if (hop >= maxRedirects) throw new OrganAuditError("EV_CAPTURE_FETCH", { url, detail: `more than ${maxRedirects} redirects` });
         current = checkCaptureUrl(new URL(location, current).href).href;

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { OrganAuditError, isOrganAuditError } from "../../core/errors.js";
 import { captureUrl } from "../../evidence/capture/capture.js";
-import { checkPublicUrl } from "../../evidence/capture/address-policy.js";
+import { publicCaptureGuard } from "../../evidence/capture/address-policy.js";
 import { publicKeyToBase64 } from "../../evidence/custody/sth.js";
 import type { LogEntry } from "../../evidence/custody/entry.js";
 import { plainFileName } from "../../evidence/content/safe-name.js";
@@ -793,7 +793,7 @@ export async function evidenceRoutes(app: FastifyInstance, ctx: ServerContext): 
         tags: ["evidence"],
         summary: "Full-text search (Chinese simplified/traditional folding, substrings, English stemming)",
         description:
-          "Each result's `snippet` is plain text from the extracted text (never HTML) with each match between « and »; `spans` gives the same snippet as [{text, match}] parts for rendering without parsing markers. `total` is exact when `more` is false; when `more` is true there are more than offset+limit matching items and `total` is offset+limit (the index ranks at most 1000 items per query).",
+          "Each result's `snippet` is plain text from the extracted text (never HTML) with each match between « and »; `spans` gives the same snippet as [{text, match}] parts for rendering without parsing markers. `total` is exact when `more` is false; when `more` is true there are more than offset+limit matching items and `total` is offset+limit. `ranking` says how results were ordered: by relevance (bm25 on SQLite, occurrences of the terms on PostgreSQL) or, when more than `ranking.threshold` texts match, by recency without relevance ranking; `textsMatched` counts matching texts (relation `gte`: at least that many).",
         querystring: {
           type: "object",
           required: ["q"],
@@ -837,6 +837,20 @@ export async function evidenceRoutes(app: FastifyInstance, ctx: ServerContext): 
               offset: { type: "integer" },
               limit: { type: "integer" },
               more: { type: "boolean" },
+              ranking: {
+                type: "object",
+                required: ["method", "description"],
+                properties: {
+                  method: { type: "string", enum: ["bm25", "recency", "occurrences"] },
+                  threshold: { type: "integer" },
+                  description: { type: "string" },
+                },
+              },
+              textsMatched: {
+                type: "object",
+                required: ["texts", "relation"],
+                properties: { texts: { type: "integer" }, relation: { type: "string", enum: ["eq", "gte"] } },
+              },
             },
           },
           ...errors,
@@ -884,6 +898,8 @@ export async function evidenceRoutes(app: FastifyInstance, ctx: ServerContext): 
         more: r.results.length > q.offset + q.limit,
         offset: q.offset,
         limit: q.limit,
+        ...(r.ranking ? { ranking: r.ranking } : {}),
+        ...(r.total ? { textsMatched: r.total } : {}),
       };
     },
   );
@@ -942,21 +958,10 @@ export async function evidenceRoutes(app: FastifyInstance, ctx: ServerContext): 
     },
     async (request) => {
       const b = request.body;
-      const guard = async (url: string): Promise<void> => {
-        if (ctx.captureAllowPrivate) return;
-        const c = await checkPublicUrl(url);
-        if (!c.ok) {
-          throw new OrganAuditError(
-            "S_EV_CAPTURE_REFUSED",
-            {
-              host: c.refused ?? "?",
-              reason: c.reason === "unresolvable" ? "does not resolve" : "is a loopback, private or reserved address",
-            },
-            { field: "url" },
-          );
-        }
-      };
-      await guard(b.url);
+      // SSRF: URL and redirect targets checked before each request, the connection's own DNS look-up
+      // checked again (no rebinding), Chromium subresources filtered (src/evidence/capture/address-policy.ts)
+      const guard = ctx.captureAllowPrivate ? null : publicCaptureGuard(ctx.captureResolve ? { resolve: ctx.captureResolve } : {});
+      if (guard) await guard.checkUrl(b.url);
       if (capturesRunning >= MAX_CONCURRENT_CAPTURES)
         throw new OrganAuditError("S_EV_CAPTURE_BUSY", { running: capturesRunning });
       capturesRunning++;
@@ -974,15 +979,7 @@ export async function evidenceRoutes(app: FastifyInstance, ctx: ServerContext): 
           {
             screenshot: b.screenshot ?? false,
             maxBytes: Math.min(ctx.limits.maxUploadBytes, 50 * 1024 * 1024),
-            checkUrl: guard,
-            allowRequest: async (url) => {
-              try {
-                await guard(url);
-                return true;
-              } catch {
-                return false;
-              }
-            },
+            ...(guard ?? {}),
           },
         );
       } finally {
