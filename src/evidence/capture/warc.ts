@@ -2,8 +2,8 @@
  * WARC 1.1 records of an HTTP capture, written with warcio (no I/O): one `warcinfo` record, then a
  * `request` and a `response` record per exchange (redirects included), each response linked to its
  * request by WARC-Concurrent-To, each record gzip-compressed separately (a valid .warc.gz), with
- * `sha256:` block and payload digests (hex). Node's fetch decodes Content-Encoding, so the response
- * payload is the decoded body: the original Content-Encoding header is kept as
+ * `sha256:` block and payload digests (hex). The fetcher (fetch.ts) decodes Content-Encoding, so the
+ * response payload is the decoded body: the original Content-Encoding header is kept as
  * X-Archive-Orig-Content-Encoding and Content-Length is set to the stored length (the pywb/warcio
  * convention for re-written headers).
  */
