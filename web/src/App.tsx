@@ -12,15 +12,23 @@ import { EntitiesPage, EntityPage } from "./pages/Entities.js";
 import { ClaimsPage } from "./pages/Claims.js";
 import { ScreeningProjectsPage } from "./pages/ScreeningProjects.js";
 import { ScreeningReviewPage } from "./pages/ScreeningReview.js";
+import { ScreeningManagePage } from "./pages/ScreeningManage.js";
+import { AddEvidencePage } from "./pages/AddEvidence.js";
+import { AdminPage } from "./pages/Admin.js";
+import { AccountPage } from "./pages/Account.js";
+import type { Role } from "./api.js";
 
-const NAV: { key: string; label: string; to: string }[] = [
+/** `role`: shown only to users with that role or a higher one (the server enforces it anyway) */
+const NAV: { key: string; label: string; to: string; role?: Role }[] = [
   { key: "dashboard", label: "Findings", to: href("dashboard") },
   { key: "accounting", label: "Accounting", to: href("accounting") },
   { key: "evidence", label: "Evidence", to: href("evidence") },
+  { key: "add", label: "Add evidence", to: href("add"), role: "analyst" },
   { key: "claims", label: "Claims", to: href("claims") },
   { key: "entities", label: "Entities", to: href("entities") },
   { key: "timeline", label: "Timeline", to: href("timeline") },
   { key: "screening", label: "Screening", to: href("screening") },
+  { key: "users", label: "Users", to: href("users"), role: "admin" },
 ];
 
 export function App() {
@@ -75,7 +83,23 @@ export function App() {
       page = <ClaimsPage focus={a} />;
       break;
     case "screening":
-      page = a ? <ScreeningReviewPage key={a} projectId={a} user={user} /> : <ScreeningProjectsPage user={user} />;
+      page =
+        a && b === "manage" ? (
+          <ScreeningManagePage key={a} projectId={a} user={user} />
+        ) : a ? (
+          <ScreeningReviewPage key={a} projectId={a} user={user} />
+        ) : (
+          <ScreeningProjectsPage user={user} />
+        );
+      break;
+    case "add":
+      page = <AddEvidencePage user={user} />;
+      break;
+    case "users":
+      page = <AdminPage user={user} />;
+      break;
+    case "account":
+      page = <AccountPage user={user} onSignedOut={() => setUser(null)} />;
       break;
     default:
       page = <DashboardPage route={route} />;
@@ -99,12 +123,14 @@ export function App() {
         </a>
         <nav aria-label="Main">
           <ul>
-            {NAV.map((n) => (
+            {NAV.filter((n) => !n.role || hasRole(user, n.role)).map((n) => (
               <li key={n.key}>
                 <a
                   href={n.to}
                   aria-current={
-                    top === n.key || (n.key === "dashboard" && !NAV.some((x) => x.key === top)) ? "page" : undefined
+                    top === n.key || (n.key === "dashboard" && top !== "account" && !NAV.some((x) => x.key === top))
+                      ? "page"
+                      : undefined
                   }
                 >
                   {n.label}
@@ -114,9 +140,9 @@ export function App() {
           </ul>
         </nav>
         <div className="who">
-          <span className="user-name" data-testid="current-user">
+          <a className="user-name" href={href("account")} title="Your account" data-testid="current-user">
             {user.name}
-          </span>{" "}
+          </a>{" "}
           <span className={`role role-${user.role}`} data-testid="current-role" title={roleHelp(user)}>
             {user.role}
           </span>{" "}

@@ -133,6 +133,10 @@ export function ScreeningReviewPage({ projectId, user }: { projectId: string; us
     <section aria-labelledby="rev-h" className="review">
       <p>
         <a href={href("screening")}>← Projects</a>
+        {" · "}
+        <a href={href("screening", projectId, "manage")}>
+          {hasRole(user, "analyst") ? "Set up and results" : "Results"}
+        </a>
       </p>
       <h1 id="rev-h">
         Screening{project.data ? `: ${project.data.project.name}` : ""}{" "}
