@@ -28,7 +28,7 @@ export function prismaFinding(input: PrismaInput, inputs: InputRef[]): Finding<P
     verdict: "estimate",
     statement: complete
       ? `${c.identifiedTotal} records identified, ${c.duplicatesRemoved} duplicates removed, ${c.screened} screened, ${c.sought} reports sought, ${c.assessed} assessed, ${c.included} included; every record has a settled decision.`
-      : `${c.identifiedTotal} records identified, ${c.duplicatesRemoved} duplicates removed, ${c.screened} screened, ${c.included} included so far; ${c.screeningAwaiting + c.fullTextAwaiting} record(s) still await a decision, so the flow is incomplete.`,
+      : `${c.identifiedTotal} records identified, ${c.duplicatesRemoved} duplicates removed, ${c.screened} screened, ${c.included} included so far; ${c.screeningAwaiting + c.fullTextAwaiting} record(s) still await a decision (${c.screeningAwaiting} at title/abstract, ${c.fullTextAwaiting} at full text), so the flow is incomplete.`,
     statistic: { name: "included", value: c.included },
     result: c,
     caveats,

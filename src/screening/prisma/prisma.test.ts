@@ -77,6 +77,8 @@ describe("prismaSvg and prismaFinding", () => {
     expect(f.verdict).toBe("estimate");
     expect(f.caveats.map((x) => x.code)).toEqual(["C_SC_PRISMA_UNRESOLVED", "C_SC_PRISMA_MAYBE", "C_SC_PRISMA_PENDING"]);
     expect(f.statement).toContain("incomplete");
+    // the total awaiting is split by stage, so it matches the diagram's two "Awaiting" boxes
+    expect(f.statement).toContain(`${c.screeningAwaiting + c.fullTextAwaiting} record(s) still await a decision (4 at title/abstract, ${c.fullTextAwaiting} at full text)`);
     expect(JSON.stringify(f)).not.toMatch(/NaN|Infinity/);
   });
 });
