@@ -1,30 +1,15 @@
-import { existsSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
+import { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumAvailable } from "../browser/chromium.js";
 
 /**
  * Headless Chromium adapter (playwright-core with Debian's /usr/bin/chromium; never `playwright
  * install`): print the report to PDF, and inspect a report page (requests that leave it, charts drawn).
  */
-export const CHROMIUM_PATH = "/usr/bin/chromium";
-
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--no-first-run",
-  "--disable-sync",
-  "--disable-quic",
-];
-
-export function chromiumAvailable(path: string = CHROMIUM_PATH): boolean {
-  return existsSync(path);
-}
+export { CHROMIUM_PATH, chromiumAvailable };
 
 async function withBrowser<T>(fn: (b: Browser) => Promise<T>, path: string = CHROMIUM_PATH): Promise<T> {
-  const browser = await chromium.launch({ executablePath: path, args: ARGS });
+  const browser = await chromium.launch({ executablePath: path, args: [...CHROMIUM_ARGS] });
   try {
     return await fn(browser);
   } finally {

@@ -4,20 +4,11 @@
  */
 import { existsSync } from "node:fs";
 import type { RouteModule } from "../../src/server/app.js";
-import { CHROMIUM_PATH, chromiumAvailable } from "../../src/report/pdf.js";
+import { CHROMIUM_ARGS as SHARED_ARGS, CHROMIUM_PATH, chromiumAvailable } from "../../src/browser/chromium.js";
 import type { TestServer } from "../helpers/server.js";
 
-/** The same flags as src/report/pdf.ts (headless, no sandbox as root, no background network). */
-export const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--no-first-run",
-  "--disable-sync",
-  "--disable-quic",
-];
+/** The launch flags of the report and the capture (src/browser/chromium.ts). */
+export const CHROMIUM_ARGS = [...SHARED_ARGS];
 
 /**
  * Path of Chromium, or null when it is not installed (the e2e suite is then skipped on a developer's

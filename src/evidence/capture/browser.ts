@@ -5,20 +5,10 @@
  * and may differ from what the server sent at capture time: the WARC holds only the main exchange.
  * Scripts of the page run in Chromium's sandboxed renderer, as in any browser view.
  */
-import { existsSync } from "node:fs";
 import { OrganAuditError } from "../../core/errors.js";
+import { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumAvailable } from "../../browser/chromium.js";
 
-export const CHROMIUM_PATH = "/usr/bin/chromium";
-export const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--no-first-run",
-  "--disable-sync",
-  "--disable-quic",
-];
+export { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumAvailable };
 
 export interface RenderInput {
   url: string;
@@ -32,9 +22,6 @@ export interface RenderOutput {
   pdf?: Uint8Array;
 }
 
-export function chromiumAvailable(path = CHROMIUM_PATH): boolean {
-  return existsSync(path);
-}
 
 export async function renderCapture(
   input: RenderInput,
@@ -50,7 +37,7 @@ export async function renderCapture(
   const path = want.chromiumPath ?? CHROMIUM_PATH;
   if (!chromiumAvailable(path)) throw new OrganAuditError("EV_CAPTURE_NO_CHROMIUM", { path });
   const { chromium } = await import("playwright-core");
-  const browser = await chromium.launch({ executablePath: path, args: CHROMIUM_ARGS, timeout: want.timeoutMs ?? 30_000 });
+  const browser = await chromium.launch({ executablePath: path, args: [...CHROMIUM_ARGS], timeout: want.timeoutMs ?? 30_000 });
   try {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const allow = want.allowRequest;

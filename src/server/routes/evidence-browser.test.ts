@@ -42,7 +42,7 @@ describe.runIf(enabled)("hostile captured HTML in a real browser", () => {
     await s.app.listen({ port: 0, host: "127.0.0.1" });
     base = `http://127.0.0.1:${(s.app.server.address() as AddressInfo).port}`;
     const { chromium } = await import("playwright-core");
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS] });
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
