@@ -77,7 +77,16 @@ export async function openDatabase<DB>(location: string, opts: OpenDbOptions = {
     }
     return { db, dialect: "postgres", pool, schema };
   }
-  const file = location.replace(/^sqlite:/, "");
+  const { db, raw } = openSqliteFile<DB>(location.replace(/^sqlite:/, ""), opts);
+  return { db, dialect: "sqlite", sqlite: raw };
+}
+
+/**
+ * Open a SQLite file synchronously with the pragmas every store relies on: WAL and synchronous=FULL (commits
+ * survive a killed process and power loss; NORMAL: a killed process only), a 10 s busy timeout (a second
+ * process waits for the write lock instead of failing) and foreign keys on.
+ */
+export function openSqliteFile<DB>(file: string, opts: Pick<OpenDbOptions, "readonly" | "synchronous"> = {}): { db: Kysely<DB>; raw: Database.Database } {
   const raw = new Database(file, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
   if (!opts.readonly) {
     raw.pragma("journal_mode = WAL");
@@ -85,6 +94,5 @@ export async function openDatabase<DB>(location: string, opts: OpenDbOptions = {
   }
   raw.pragma("busy_timeout = 10000");
   raw.pragma("foreign_keys = ON");
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: raw }) });
-  return { db, dialect: "sqlite", sqlite: raw };
+  return { db: new Kysely<DB>({ dialect: new SqliteDialect({ database: raw }) }), raw };
 }

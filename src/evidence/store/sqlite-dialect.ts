@@ -1,24 +1,10 @@
-import Database from "better-sqlite3";
-import { Kysely, PostgresAdapter, SqliteDialect, sql, type Transaction } from "kysely";
+import { PostgresAdapter, sql, type Kysely, type Transaction } from "kysely";
 
 /**
- * The dialect-specific code of the archive core: opening a bare SQLite file (kept for tools that open
- * one directly), telling the dialect of a Kysely instance, and the write transaction that serializes
- * appends to the custody log on either dialect. The archive itself opens its database through
+ * The dialect-specific code of the archive core: telling the dialect of a Kysely instance, and the write
+ * transaction that serializes appends to the custody log on either dialect. The archive itself opens its database through
  * src/db/open.ts (a SQLite file in the archive folder, or a PostgreSQL location).
  */
-export function openSqlite<DB>(file: string, opts: { readonly?: boolean; synchronous?: "FULL" | "NORMAL" } = {}): { db: Kysely<DB>; raw: Database.Database } {
-  const raw = new Database(file, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
-  if (!opts.readonly) {
-    raw.pragma("journal_mode = WAL");
-    raw.pragma(`synchronous = ${opts.synchronous === "NORMAL" ? "NORMAL" : "FULL"}`);
-  }
-  raw.pragma("busy_timeout = 10000");
-  raw.pragma("foreign_keys = ON");
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: raw }) });
-  return { db, raw };
-}
-
 export type DbDialect = "sqlite" | "postgres";
 
 /** The dialect of a Kysely instance or transaction (from its adapter): "postgres" or "sqlite". */
