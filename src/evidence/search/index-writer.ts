@@ -5,7 +5,7 @@
  * connection and transaction that the archive holds.
  */
 import { CompiledQuery, sql, type Kysely, type Transaction } from "kysely";
-import type { Archive } from "../store/archive.js";
+import { TEXT_KINDS, type Archive } from "../store/archive.js";
 import { INDEX_SQL, prepareDoc, type IndexDoc } from "./index-store.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -71,33 +71,37 @@ export function attachIndexer(archive: Archive): () => void {
   };
 }
 
-const TEXT_KINDS = ["text", "ocr", "translation", "transcript", "redacted"];
+/** How one search backend empties its index and indexes one text inside a transaction. */
+export interface IndexBackend {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  clear(trx: Transaction<any>): Promise<void>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  index(trx: Transaction<any>, doc: IndexDoc): Promise<unknown>;
+}
 
 /**
- * Index the unsealed texts of the given items (all items when `itemIds` is omitted), in one transaction;
- * with `clear`, the index is emptied first (a rebuild). For rows written without the onText hook, e.g.
- * items imported from a bundle.
+ * Index the unsealed texts of the given items (all items when `itemIds` is omitted) with a backend, in one
+ * transaction; with `clear`, the index is emptied first (a rebuild). For rows written without the onText
+ * hook, e.g. items imported from a bundle. Texts are indexed in creation order, so that the index's own
+ * order (the "most recently indexed" order of bounded ranking) follows the archive's order.
  */
-export async function indexArchiveItems(a: Archive, opts: { itemIds?: string[]; clear?: boolean } = {}): Promise<{ texts: number }> {
-  let q = a.db.selectFrom("derived").select(["id", "item_id", "language"]).where("kind", "in", TEXT_KINDS).where("sealed", "=", 0);
+export async function indexArchiveTexts(a: Archive, backend: IndexBackend, opts: { itemIds?: string[]; clear?: boolean } = {}): Promise<{ texts: number }> {
+  let q = a.db.selectFrom("derived").select(["id", "item_id", "language"]).where("kind", "in", [...TEXT_KINDS]).where("sealed", "=", 0);
   if (opts.itemIds) {
     if (opts.itemIds.length === 0) return { texts: 0 };
     q = q.where("item_id", "in", opts.itemIds);
   }
-  // creation order, so that rowids (the "most recently indexed" order of bounded ranking) follow the archive's order
   const rows = await q.orderBy("created_at").orderBy("id").execute();
   const items = new Map((await a.listItems()).map((i) => [i.id, i]));
   const texts: { id: string; itemId: string; language: string | null; text: string }[] = [];
   for (const r of rows) texts.push({ id: r.id, itemId: r.item_id, language: r.language, text: await a.readDerivedText(r.id) });
   let n = 0;
   await a.transaction(async (trx) => {
-    if (opts.clear) {
-      for (const stmt of INDEX_SQL.clear) await sql.raw(stmt).execute(trx);
-    }
+    if (opts.clear) await backend.clear(trx);
     for (const t of texts) {
       const it = items.get(t.itemId);
       if (!it) continue;
-      await indexDocWith(trx, {
+      await backend.index(trx, {
         itemId: t.itemId,
         derivedId: t.id,
         sha256: it.sha256,
@@ -112,6 +116,19 @@ export async function indexArchiveItems(a: Archive, opts: { itemIds?: string[]; 
     }
   });
   return { texts: n };
+}
+
+/** The SQLite FTS5 index as an IndexBackend. */
+export const SQLITE_INDEX: IndexBackend = {
+  async clear(trx) {
+    for (const stmt of INDEX_SQL.clear) await sql.raw(stmt).execute(trx);
+  },
+  index: (trx, doc) => indexDocWith(trx, doc),
+};
+
+/** Index the unsealed texts of the given items in the SQLite index (see indexArchiveTexts). */
+export function indexArchiveItems(a: Archive, opts: { itemIds?: string[]; clear?: boolean } = {}): Promise<{ texts: number }> {
+  return indexArchiveTexts(a, SQLITE_INDEX, opts);
 }
 
 /** Drop and rebuild the search index from every unsealed text record of the archive. */

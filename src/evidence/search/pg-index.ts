@@ -26,11 +26,11 @@
 import { sql, type Kysely, type RawBuilder, type Transaction } from "kysely";
 import { OrganAuditError } from "../../core/errors.js";
 import type { Archive } from "../store/archive.js";
-import { TEXT_KINDS } from "../store/archive.js";
 import type { Migration } from "../store/migration.js";
 import { RANK_THRESHOLD, type IndexDoc, type SearchOptions, type SearchResponse, type SearchResult } from "./index-store.js";
 import { fold } from "./normalize.js";
 import { likePattern, parseQuery, type QueryTerm } from "./query.js";
+import { indexArchiveTexts, type IndexBackend } from "./index-writer.js";
 import { ftsValues } from "./segment.js";
 import { crudeStem, makeSnippet } from "./snippet.js";
 
@@ -138,41 +138,17 @@ export function attachPgIndexer(archive: Archive): () => void {
   };
 }
 
-/**
- * Index the unsealed texts of the given items (all when omitted) in one transaction; with `clear` the
- * index is emptied first (a rebuild).
- */
-export async function indexArchiveItemsPg(a: Archive, opts: { itemIds?: string[]; clear?: boolean } = {}): Promise<{ texts: number }> {
-  let q = a.db.selectFrom("derived").select(["id", "item_id", "language"]).where("kind", "in", [...TEXT_KINDS]).where("sealed", "=", 0);
-  if (opts.itemIds) {
-    if (opts.itemIds.length === 0) return { texts: 0 };
-    q = q.where("item_id", "in", opts.itemIds);
-  }
-  const rows = await q.orderBy("id").execute();
-  const items = new Map((await a.listItems()).map((i) => [i.id, i]));
-  const texts: { id: string; itemId: string; language: string | null; text: string }[] = [];
-  for (const r of rows) texts.push({ id: r.id, itemId: r.item_id, language: r.language, text: await a.readDerivedText(r.id) });
-  let n = 0;
-  await a.transaction(async (trx) => {
-    if (opts.clear) await sql`delete from search_doc_pg`.execute(trx);
-    for (const t of texts) {
-      const it = items.get(t.itemId);
-      if (!it) continue;
-      await indexDocPg(trx, {
-        itemId: t.itemId,
-        derivedId: t.id,
-        sha256: it.sha256,
-        text: t.text,
-        title: it.filename ?? it.url ?? null,
-        evidenceType: it.evidenceType,
-        language: t.language ?? it.language,
-        capturedAt: it.capturedAt,
-        tags: it.tags,
-      });
-      n++;
-    }
-  });
-  return { texts: n };
+/** The PostgreSQL trigram index as an IndexBackend (index-writer.ts). */
+export const PG_INDEX: IndexBackend = {
+  async clear(trx) {
+    await sql`delete from search_doc_pg`.execute(trx);
+  },
+  index: (trx, doc) => indexDocPg(trx, doc),
+};
+
+/** Index the unsealed texts of the given items in the PostgreSQL index (see indexArchiveTexts). */
+export function indexArchiveItemsPg(a: Archive, opts: { itemIds?: string[]; clear?: boolean } = {}): Promise<{ texts: number }> {
+  return indexArchiveTexts(a, PG_INDEX, opts);
 }
 
 /** Drop and rebuild the PostgreSQL search index from every unsealed text record of the archive. */
