@@ -37,7 +37,7 @@ await a.close();
 process.stdout.write("done\\n");
 `;
 
-function runChild(dir: string, files: string, db: string, killAfterMs: number | null): Promise<{ killed: boolean; done: boolean }> {
+function runChild(dir: string, files: string, db: string, kill: { afterOk: number; delayMs: number } | null): Promise<{ killed: boolean; done: boolean }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", CHILD, "--", dir, files, db], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
@@ -45,9 +45,12 @@ function runChild(dir: string, files: string, db: string, killAfterMs: number | 
     let armed = false;
     child.stdout.on("data", (d: Buffer) => {
       out += d.toString();
-      if (killAfterMs !== null && !armed && out.includes("ok ")) {
+      // kill a random few milliseconds after the child reports its afterOk-th committed file: the kill lands
+      // inside the next file's transaction or blob write, and always before the import is complete
+      // (a time-only trigger let a fast machine finish every file first)
+      if (kill !== null && !armed && out.includes(`ok ${kill.afterOk}\n`)) {
         armed = true;
-        setTimeout(() => child.kill("SIGKILL"), killAfterMs);
+        setTimeout(() => child.kill("SIGKILL"), kill.delayMs);
       }
     });
     child.stderr.on("data", (d: Buffer) => (err += d.toString()));
@@ -112,7 +115,7 @@ describe.runIf(pgAvailable)("crash safety on PostgreSQL: SIGKILL during a bulk i
     const rng = createRng(7);
     let kills = 0;
     for (let round = 0; round < 4; round++) {
-      const r = await runChild(dir, files, db, rng.int(300));
+      const r = await runChild(dir, files, db, { afterOk: 1 + rng.int(5), delayMs: rng.int(30) });
       if (r.killed) kills++;
       const c = await checkArchive(dir, db);
       expect(c.failures, `round ${round}`).toEqual([]);

@@ -12,7 +12,7 @@ const CHILD = join(import.meta.dirname, "../../../test/fixtures/evidence/core/bu
 const ROOT = join(import.meta.dirname, "../../..");
 
 /** Start the bulk import; kill it with SIGKILL `delayMs` after its first completed item (or let it finish). */
-function runChild(dir: string, files: string, killAfterMs: number | null): Promise<{ killed: boolean; done: boolean }> {
+function runChild(dir: string, files: string, kill: { afterOk: number; delayMs: number } | null): Promise<{ killed: boolean; done: boolean }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", CHILD, dir, files], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
@@ -20,9 +20,12 @@ function runChild(dir: string, files: string, killAfterMs: number | null): Promi
     let armed = false;
     child.stdout.on("data", (d: Buffer) => {
       out += d.toString();
-      if (killAfterMs !== null && !armed && out.includes("ok ")) {
+      // kill a random few milliseconds after the child reports its afterOk-th committed file: the kill lands
+      // inside the next file's transaction or blob write, and always before the import is complete
+      // (a time-only trigger let a fast machine finish every file first)
+      if (kill !== null && !armed && out.includes(`ok ${kill.afterOk}\n`)) {
         armed = true;
-        setTimeout(() => child.kill("SIGKILL"), killAfterMs);
+        setTimeout(() => child.kill("SIGKILL"), kill.delayMs);
       }
     });
     child.stderr.on("data", (d: Buffer) => (err += d.toString()));
@@ -77,7 +80,7 @@ describe("crash safety: SIGKILL during a bulk import", () => {
     const rng = createRng(42);
     let kills = 0;
     for (let round = 0; round < 6; round++) {
-      const r = await runChild(dir, files, rng.int(400));
+      const r = await runChild(dir, files, { afterOk: 1 + rng.int(5), delayMs: rng.int(30) });
       if (r.killed) kills++;
       const c = await checkArchive(dir);
       expect(c.failures, `round ${round}`).toEqual([]);
