@@ -50,6 +50,8 @@ export { openArchive, initArchive, withArchive } from "./evidence/store/archive.
 export { verifyArchive } from "./evidence/store/verify.js";
 export { captureUrl } from "./evidence/capture/capture.js";
 export { exportBundle } from "./evidence/bundle/export.js";
+export { verifyItem } from "./evidence/store/verify-item.js";
+export { attachSearch, searchArchiveWith, reindexArchiveWith } from "./evidence/search/backend.js";
 export { importBundle } from "./evidence/bundle/import.js";
 
 // literature screening
@@ -63,3 +65,11 @@ export { simulate } from "./screening/simulate/simulate.js";
 export { cohenKappa, gwetAc1 } from "./screening/review/agreement.js";
 export { prismaCounts } from "./screening/prisma/counts.js";
 export { prismaSvg } from "./screening/prisma/svg.js";
+export { ScreeningStore } from "./screening/store/store.js";
+
+// storage (SQLite or PostgreSQL behind Kysely)
+export { openDatabase, type Dialect } from "./db/open.js";
+
+// HTTP API and team server (docs/SERVER.md)
+export { buildApp } from "./server/app.js";
+export { openServerContext, closeServerContext, type ServerContext } from "./server/context.js";
