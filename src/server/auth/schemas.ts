@@ -23,9 +23,3 @@ export const meSchema = {
     canSeeSensitive: { type: "boolean" },
   },
 } as const;
-
-export const errorResponses = {
-  400: { $ref: "ErrorBody#" },
-  401: { $ref: "ErrorBody#" },
-  403: { $ref: "ErrorBody#" },
-} as const;

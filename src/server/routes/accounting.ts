@@ -19,7 +19,7 @@ import {
 import { citedSources, scenarioJsonSchema, validateScenario, type Scenario } from "../../models/scenario.js";
 import { accountingFanChart, claimedVolume, explainedFan, unexplainedFan } from "../../report/fan-chart.js";
 import type { ServerContext } from "../context.js";
-import { errorResponses, notFoundResponses } from "./data.js";
+import { errorResponses, notFoundResponses } from "../schemas.js";
 
 /**
  * Accounting scenarios and the accounting model (organ-source accounting, src/models/accounting.ts).

@@ -4,9 +4,10 @@ import { authenticate, setPassword } from "../auth/accounts.js";
 import { tokenFrom } from "../auth/hook.js";
 import { LoginLimiter } from "../auth/rate-limit.js";
 import { canSeeSensitive } from "../auth/roles.js";
-import { errorResponses, meSchema } from "../auth/schemas.js";
+import { meSchema } from "../auth/schemas.js";
 import { clearedSessionCookie, createSession, deleteSession, purgeExpired, sessionCookie } from "../auth/sessions.js";
 import type { ServerContext } from "../context.js";
+import { errorRef, errorResponses } from "../schemas.js";
 
 /** POST/DELETE /api/session (sign in/out), GET /api/me, PUT /api/me/password. */
 export async function authRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
@@ -27,8 +28,8 @@ export async function authRoutes(app: FastifyInstance, ctx: ServerContext): Prom
         },
         response: {
           200: { type: "object", required: ["user", "token", "expiresAt"], properties: { user: meSchema, token: { type: "string" }, expiresAt: { type: "string" } } },
-          401: { $ref: "ErrorBody#" },
-          429: { $ref: "ErrorBody#" },
+          401: errorRef,
+          429: errorRef,
         },
       },
     },
@@ -101,7 +102,7 @@ export async function authRoutes(app: FastifyInstance, ctx: ServerContext): Prom
           additionalProperties: false,
           properties: { currentPassword: { type: "string", minLength: 1, maxLength: 1000 }, newPassword: { type: "string", minLength: 1, maxLength: 1000 } },
         },
-        response: { 200: { type: "object", required: ["ok"], properties: { ok: { type: "boolean" } } }, ...errorResponses, 429: { $ref: "ErrorBody#" } },
+        response: { 200: { type: "object", required: ["ok"], properties: { ok: { type: "boolean" } } }, ...errorResponses, 429: errorRef },
       },
     },
     async (request, reply) => {

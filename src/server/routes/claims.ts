@@ -16,6 +16,7 @@ import {
 } from "../../evidence/claims/model.js";
 import { getClaim, linkClaim, linkedItems, listEntities, listEvents, listLinks } from "../../evidence/claims/store.js";
 import type { ServerContext } from "../context.js";
+import { errorResponses, idParams, notFoundResponses, pageQueryProperties, pageSchema } from "../schemas.js";
 import { searchEvidence, snippetSpans } from "./evidence.js";
 
 /**
@@ -25,17 +26,6 @@ import { searchEvidence, snippetSpans } from "./evidence.js";
  * with the user's name).
  */
 
-const err = { $ref: "ErrorBody#" } as const;
-const errors = { 400: err, 401: err, 403: err } as const;
-const page = {
-  offset: { type: "integer", minimum: 0, default: 0 },
-  limit: { type: "integer", minimum: 1, maximum: 500, default: 50 },
-} as const;
-const idParams = {
-  type: "object",
-  required: ["id"],
-  properties: { id: { type: "string", minLength: 1, maxLength: 200 } },
-} as const;
 /** dates of day, month or year precision (the timeline's own format) */
 const dateBound = { type: "string", pattern: "^\\d{4}(-\\d{2}(-\\d{2})?)?$" } as const;
 const open = { type: "object", additionalProperties: true } as const;
@@ -142,23 +132,13 @@ export async function claimsRoutes(app: FastifyInstance, ctx: ServerContext): Pr
         operationId: "listClaims",
         tags: ["claims"],
         summary: "Claims of the investigation with counts of linked evidence by stance and of findings by bearing",
-        querystring: { type: "object", properties: page },
+        querystring: { type: "object", properties: pageQueryProperties },
         response: {
-          200: {
-            type: "object",
-            required: ["items", "total", "offset", "limit", "caveats"],
-            properties: {
-              items: {
-                type: "array",
-                items: { type: "object", properties: { claim: claimSchema, summary: summarySchema } },
-              },
-              total: { type: "integer" },
-              offset: { type: "integer" },
-              limit: { type: "integer" },
-              caveats: { type: "array", items: caveatSchema },
-            },
-          },
-          ...errors,
+          200: pageSchema(
+            { type: "object", properties: { claim: claimSchema, summary: summarySchema } },
+            { caveats: { type: "array", items: caveatSchema } },
+          ),
+          ...errorResponses,
         },
       },
     },
@@ -191,8 +171,7 @@ export async function claimsRoutes(app: FastifyInstance, ctx: ServerContext): Pr
             required: ["map", "caveats"],
             properties: { map: claimMapEntrySchema, caveats: { type: "array", items: caveatSchema } },
           },
-          ...errors,
-          404: err,
+          ...notFoundResponses,
         },
       },
     },
@@ -276,8 +255,7 @@ export async function claimsRoutes(app: FastifyInstance, ctx: ServerContext): Pr
               },
             },
           },
-          ...errors,
-          404: err,
+          ...notFoundResponses,
         },
       },
     },
@@ -329,21 +307,12 @@ export async function claimsRoutes(app: FastifyInstance, ctx: ServerContext): Pr
           properties: {
             q: { type: "string", maxLength: 200 },
             kind: { type: "string", enum: [...ENTITY_KINDS] },
-            ...page,
+            ...pageQueryProperties,
           },
         },
         response: {
-          200: {
-            type: "object",
-            required: ["items", "total", "offset", "limit"],
-            properties: {
-              items: { type: "array", items: entitySchema },
-              total: { type: "integer" },
-              offset: { type: "integer" },
-              limit: { type: "integer" },
-            },
-          },
-          ...errors,
+          200: pageSchema(entitySchema),
+          ...errorResponses,
         },
       },
     },
@@ -412,8 +381,7 @@ export async function claimsRoutes(app: FastifyInstance, ctx: ServerContext): Pr
               },
             },
           },
-          ...errors,
-          404: err,
+          ...notFoundResponses,
         },
       },
     },
@@ -502,22 +470,13 @@ export async function claimsRoutes(app: FastifyInstance, ctx: ServerContext): Pr
             to: dateBound,
             category: { type: "string", maxLength: 100 },
             claim: { type: "string", maxLength: 200 },
-            offset: page.offset,
-            limit: { ...page.limit, default: 500 },
+            offset: pageQueryProperties.offset,
+            limit: { ...pageQueryProperties.limit, default: 500 },
           },
         },
         response: {
-          200: {
-            type: "object",
-            required: ["items", "total", "offset", "limit"],
-            properties: {
-              items: { type: "array", items: eventSchema },
-              total: { type: "integer" },
-              offset: { type: "integer" },
-              limit: { type: "integer" },
-            },
-          },
-          ...errors,
+          200: pageSchema(eventSchema),
+          ...errorResponses,
         },
       },
     },

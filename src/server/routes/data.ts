@@ -4,6 +4,7 @@ import { defaultDataDir, getTable, loadPackage, type LoadedPackage } from "../..
 import type { Cell, TypedTable } from "../../data/validate.js";
 import type { ServerContext } from "../context.js";
 import { registerErrorStatus } from "../errors.js";
+import { errorResponses, notFoundResponses, pageQueryProperties, pageSchema } from "../schemas.js";
 
 /**
  * Data package routes (viewer): the tables of the data package the server was started with (the
@@ -14,42 +15,10 @@ import { registerErrorStatus } from "../errors.js";
  *   GET /api/sources/:id            one row of the sources table (citation, URL, grade, notes)
  */
 
-/** Largest page a list endpoint returns. */
-export const MAX_LIMIT = 500;
-export const DEFAULT_LIMIT = 50;
-
-/** Querystring properties of every paginated list. */
-export const pageQueryProperties = {
-  offset: { type: "integer", minimum: 0, default: 0, description: "items to skip" },
-  limit: { type: "integer", minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT, description: `page size (at most ${MAX_LIMIT})` },
-} as const;
-
-/** Response schema of a page whose items have the given schema (plus extra top-level properties). */
-export function pageSchema(items: Record<string, unknown>, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    type: "object",
-    required: ["items", "total", "offset", "limit", ...Object.keys(extra)],
-    properties: {
-      items: { type: "array", items },
-      total: { type: "integer", minimum: 0 },
-      offset: { type: "integer", minimum: 0 },
-      limit: { type: "integer", minimum: 1 },
-      ...extra,
-    },
-  };
-}
-
 /** The page of `all` at offset/limit (an offset past the end gives an empty page). */
 export function pageOf<T>(all: readonly T[], offset: number, limit: number): { items: T[]; total: number; offset: number; limit: number } {
   return { items: all.slice(offset, offset + limit), total: all.length, offset, limit };
 }
-
-export const errorResponses = {
-  400: { $ref: "ErrorBody#" },
-  401: { $ref: "ErrorBody#" },
-  403: { $ref: "ErrorBody#" },
-} as const;
-export const notFoundResponses = { ...errorResponses, 404: { $ref: "ErrorBody#" } } as const;
 
 /**
  * A fault of the server's own data (its package or audit), not of the request: a plain Error, so that

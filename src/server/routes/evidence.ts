@@ -20,6 +20,7 @@ import { verifyArchive, type VerifyReport } from "../../evidence/store/verify.js
 import { verifyItem } from "../../evidence/store/verify-item.js";
 import type { ServerContext } from "../context.js";
 import { registerErrorStatus } from "../errors.js";
+import { errorRef, errorResponses, idParams, notFoundResponses, pageQueryProperties, pageSchema } from "../schemas.js";
 
 /**
  * Evidence archive routes (adapter; thin handlers over src/evidence): items (list, streamed upload,
@@ -70,14 +71,8 @@ export async function searchEvidence(ctx: ServerContext, query: string, opts: Se
 
 // ---------------------------------------------------------------- JSON schemas
 
-const err = { $ref: "ErrorBody#" } as const;
-const errors = { 400: err, 401: err, 403: err } as const;
 const strArr = { type: "array", items: { type: "string", maxLength: 200 }, maxItems: 20 } as const;
 const day = { type: "string", pattern: "^\\d{4}-\\d{2}-\\d{2}$" } as const;
-const page = {
-  offset: { type: "integer", minimum: 0, default: 0 },
-  limit: { type: "integer", minimum: 1, maximum: 500, default: 50 },
-} as const;
 
 const sensitiveSealed = { anyOf: [{ type: "string", enum: ["sealed"] }, { type: "null" }] } as const;
 const itemProps = {
@@ -253,11 +248,6 @@ const itemVerificationSchema = {
 const flag = { type: "string", enum: ["1", "0", "true", "false"] } as const;
 type Flag = "1" | "0" | "true" | "false";
 const isSet = (f: Flag | undefined): boolean => f === "1" || f === "true";
-const idParams = {
-  type: "object",
-  required: ["id"],
-  properties: { id: { type: "string", minLength: 1, maxLength: 200 } },
-} as const;
 
 // ---------------------------------------------------------------- helpers
 
@@ -428,7 +418,7 @@ export async function evidenceRoutes(app: FastifyInstance, ctx: ServerContext): 
         querystring: {
           type: "object",
           properties: {
-            ...page,
+            ...pageQueryProperties,
             type: { type: "string", enum: evidenceTypeCodes },
             language: { type: "string", maxLength: 35 },
             tag: { type: "string", maxLength: 200 },
@@ -437,17 +427,8 @@ export async function evidenceRoutes(app: FastifyInstance, ctx: ServerContext): 
           },
         },
         response: {
-          200: {
-            type: "object",
-            required: ["items", "total", "offset", "limit"],
-            properties: {
-              items: { type: "array", items: itemListSchema },
-              total: { type: "integer" },
-              offset: { type: "integer" },
-              limit: { type: "integer" },
-            },
-          },
-          ...errors,
+          200: pageSchema(itemListSchema),
+          ...errorResponses,
         },
       },
     },
@@ -518,9 +499,9 @@ export async function evidenceRoutes(app: FastifyInstance, ctx: ServerContext): 
                 noText: { type: "string" },
               },
             },
-            ...errors,
-            413: err,
-            415: err,
+            ...errorResponses,
+            413: errorRef,
+            415: errorRef,
           },
         },
       },
@@ -607,8 +588,7 @@ export async function evidenceRoutes(app: FastifyInstance, ctx: ServerContext): 
               verification: itemVerificationSchema,
             },
           },
-          ...errors,
-          404: err,
+          ...notFoundResponses,
         },
       },
     },
@@ -663,8 +643,7 @@ export async function evidenceRoutes(app: FastifyInstance, ctx: ServerContext): 
               text: { type: "string" },
             },
           },
-          ...errors,
-          404: err,
+          ...notFoundResponses,
         },
       },
     },
@@ -702,7 +681,7 @@ export async function evidenceRoutes(app: FastifyInstance, ctx: ServerContext): 
         description: `Headers: Content-Security-Policy: ${RAW_CSP}; X-Content-Type-Options: nosniff; Content-Disposition: attachment except for text/plain and raster images (and HTML with ?view=sandbox, for an <iframe sandbox> without allow-scripts/allow-same-origin). Restricted items: admin only.`,
         params: idParams,
         querystring: { type: "object", properties: { view: { type: "string", enum: ["sandbox", "download"] } } },
-        response: { 200: { description: "the original bytes", type: "string", format: "binary" }, ...errors, 404: err },
+        response: { 200: { description: "the original bytes", type: "string", format: "binary" }, ...notFoundResponses },
       },
     },
     async (
@@ -743,8 +722,7 @@ export async function evidenceRoutes(app: FastifyInstance, ctx: ServerContext): 
         querystring: { type: "object", properties: { view: { type: "string", enum: ["sandbox", "download"] } } },
         response: {
           200: { description: "the derived record's bytes", type: "string", format: "binary" },
-          ...errors,
-          404: err,
+          ...notFoundResponses,
         },
       },
     },
@@ -804,7 +782,7 @@ export async function evidenceRoutes(app: FastifyInstance, ctx: ServerContext): 
             tag: strArr,
             from: day,
             to: day,
-            ...page,
+            ...pageQueryProperties,
           },
         },
         response: {
@@ -853,7 +831,7 @@ export async function evidenceRoutes(app: FastifyInstance, ctx: ServerContext): 
               },
             },
           },
-          ...errors,
+          ...errorResponses,
         },
       },
     },
@@ -949,10 +927,10 @@ export async function evidenceRoutes(app: FastifyInstance, ctx: ServerContext): 
               warnings: { type: "array", items: { type: "string" } },
             },
           },
-          ...errors,
-          429: err,
-          502: err,
-          504: err,
+          ...errorResponses,
+          429: errorRef,
+          502: errorRef,
+          504: errorRef,
         },
       },
     },
@@ -1010,7 +988,7 @@ export async function evidenceRoutes(app: FastifyInstance, ctx: ServerContext): 
               warnings: { type: "array", items: { type: "string" } },
             },
           },
-          ...errors,
+          ...errorResponses,
         },
       },
     },
@@ -1030,19 +1008,10 @@ export async function evidenceRoutes(app: FastifyInstance, ctx: ServerContext): 
         operationId: "listCustodyEntries",
         tags: ["evidence"],
         summary: "Custody-log entries in sequence order",
-        querystring: { type: "object", properties: page },
+        querystring: { type: "object", properties: pageQueryProperties },
         response: {
-          200: {
-            type: "object",
-            required: ["items", "total", "offset", "limit"],
-            properties: {
-              items: { type: "array", items: entrySchemaJson },
-              total: { type: "integer" },
-              offset: { type: "integer" },
-              limit: { type: "integer" },
-            },
-          },
-          ...errors,
+          200: pageSchema(entrySchemaJson),
+          ...errorResponses,
         },
       },
     },
@@ -1072,7 +1041,7 @@ export async function evidenceRoutes(app: FastifyInstance, ctx: ServerContext): 
               treeHead: treeHeadSchema,
             },
           },
-          ...errors,
+          ...errorResponses,
         },
       },
     },

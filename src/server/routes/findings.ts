@@ -4,7 +4,8 @@ import { OrganAuditError } from "../../core/errors.js";
 import type { Finding } from "../../core/finding.js";
 import { chartsForAudit, type ChartSpec } from "../../report/charts.js";
 import type { ServerContext } from "../context.js";
-import { errorResponses, notFoundResponses, pageOf, pageQueryProperties, pageSchema, serverFault } from "./data.js";
+import { errorResponses, notFoundResponses, pageQueryProperties, pageSchema } from "../schemas.js";
+import { pageOf, serverFault } from "./data.js";
 
 /**
  * Findings and charts of the standard audit (viewer). The audit is `ctx.audit()`: computed once per

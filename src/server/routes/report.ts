@@ -1,7 +1,8 @@
 import type { FastifyInstance } from "fastify";
 import { buildReport, type BuiltReport } from "../../report/build.js";
 import type { ServerContext } from "../context.js";
-import { errorResponses, serverFault } from "./data.js";
+import { errorResponses } from "../schemas.js";
+import { serverFault } from "./data.js";
 
 /**
  * The audit report (viewer), built by src/report from the server's cached standard audit

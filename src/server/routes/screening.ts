@@ -22,6 +22,7 @@ import type { ScreeningProject } from "../../screening/store/project.js";
 import { loadRanking, updateRanking } from "../../screening/store/ranking.js";
 import type { ServerContext } from "../context.js";
 import { registerErrorStatus } from "../errors.js";
+import { errorRef, idParams, notFoundResponses, pageQueryProperties, pageSchema } from "../schemas.js";
 
 registerErrorStatus("S_SC_NO_PROJECT", 404);
 registerErrorStatus("S_SC_UPLOAD_TOO_LARGE", 413);
@@ -43,17 +44,29 @@ const RULES_KEY = "rules";
 /** the name rule errors carry as their "file" */
 const RULES_NAME = "rules";
 
-const err = { $ref: "ErrorBody#" } as const;
-const errors = { 400: err, 401: err, 403: err, 404: err } as const;
 
 const nowIso = (): string => new Date().toISOString().replace(/\.\d+Z$/, "Z");
 
-const page = { offset: { type: "integer", minimum: 0, default: 0 }, limit: { type: "integer", minimum: 1, maximum: 500, default: 50 } } as const;
 const stageProp = { type: "string", enum: [...SCREENING_STAGES], default: "title-abstract" } as const;
-const projectParams = {
+
+const conflictSchema = {
   type: "object",
-  required: ["id"],
-  properties: { id: { type: "string", minLength: 1, maxLength: 200 } },
+  required: ["recordId", "stage", "status", "reviews"],
+  properties: {
+    recordId: { type: "string" },
+    stage: { type: "string" },
+    status: { type: "string" },
+    reasonCode: { type: ["string", "null"] },
+    resolvedBy: { type: ["string", "null"] },
+    reviews: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["reviewer", "decision"],
+        properties: { reviewer: { type: "string" }, decision: { type: "string" }, reasonCode: { type: ["string", "null"] }, note: { type: ["string", "null"] } },
+      },
+    },
+  },
 } as const;
 
 const projectSchema = {
@@ -229,10 +242,10 @@ export async function screeningRoutes(app: FastifyInstance, ctx: ServerContext):
         operationId: "listScreeningProjects",
         tags: ["screening"],
         summary: "Screening projects with their numbers of records, decided records and open conflicts (title/abstract)",
-        querystring: { type: "object", additionalProperties: false, properties: page },
+        querystring: { type: "object", additionalProperties: false, properties: pageQueryProperties },
         response: {
-          200: { type: "object", required: ["items", "total", "offset", "limit"], properties: { items: { type: "array", items: projectSchema }, total: { type: "integer" }, offset: { type: "integer" }, limit: { type: "integer" } } },
-          ...errors,
+          200: pageSchema(projectSchema),
+          ...notFoundResponses,
         },
       },
     },
@@ -254,7 +267,7 @@ export async function screeningRoutes(app: FastifyInstance, ctx: ServerContext):
         tags: ["screening"],
         summary: "Create a screening project",
         body: { type: "object", required: ["name"], additionalProperties: false, properties: { name: { type: "string", minLength: 1, maxLength: 100 } } },
-        response: { 201: projectSchema, ...errors, 409: err },
+        response: { 201: projectSchema, ...notFoundResponses, 409: errorRef },
       },
     },
     async (request, reply) => {
@@ -272,7 +285,7 @@ export async function screeningRoutes(app: FastifyInstance, ctx: ServerContext):
         operationId: "getScreeningProject",
         tags: ["screening"],
         summary: "One screening project: numbers, imported files, rule names, stored rankings",
-        params: projectParams,
+        params: idParams,
         response: {
           200: {
             type: "object",
@@ -291,7 +304,7 @@ export async function screeningRoutes(app: FastifyInstance, ctx: ServerContext):
               },
             },
           },
-          ...errors,
+          ...notFoundResponses,
         },
       },
     },
@@ -328,7 +341,7 @@ export async function screeningRoutes(app: FastifyInstance, ctx: ServerContext):
           description:
             "Body: the file's bytes (streamed). Content-Type: application/x-research-info-systems, text/csv, text/tab-separated-values, text/plain, application/xml, text/xml or application/octet-stream (others: 415). " +
             "The file name (a plain name, no path) gives the record ids and, without ?format=, the format. Larger than the upload limit: 413. A malformed file: 400 naming file, line and field; nothing is stored.",
-          params: projectParams,
+          params: idParams,
           querystring: {
             type: "object",
             required: ["filename"],
@@ -339,7 +352,7 @@ export async function screeningRoutes(app: FastifyInstance, ctx: ServerContext):
               encoding: { type: "string", minLength: 1, maxLength: 40, pattern: "^[A-Za-z0-9_.:-]+$" },
             },
           },
-          response: { 201: importSchema, ...errors, 413: err, 415: err },
+          response: { 201: importSchema, ...notFoundResponses, 413: errorRef, 415: errorRef },
         },
       },
       async (request, reply: FastifyReply) => {
@@ -384,11 +397,11 @@ export async function screeningRoutes(app: FastifyInstance, ctx: ServerContext):
         operationId: "listScreeningRecords",
         tags: ["screening"],
         summary: "The project's unique records (after dedupe), in import order",
-        params: projectParams,
-        querystring: { type: "object", additionalProperties: false, properties: page },
+        params: idParams,
+        querystring: { type: "object", additionalProperties: false, properties: pageQueryProperties },
         response: {
-          200: { type: "object", required: ["items", "total", "offset", "limit"], properties: { items: { type: "array", items: recordSchema }, total: { type: "integer" }, offset: { type: "integer" }, limit: { type: "integer" } } },
-          ...errors,
+          200: pageSchema(recordSchema),
+          ...notFoundResponses,
         },
       },
     },
@@ -407,8 +420,8 @@ export async function screeningRoutes(app: FastifyInstance, ctx: ServerContext):
         operationId: "getScreeningRules",
         tags: ["screening"],
         summary: "The project's screening rules (text in the rule language of docs/SCREENING.md) and rule names",
-        params: projectParams,
-        response: { 200: { type: "object", required: ["text", "rules"], properties: { text: { type: ["string", "null"] }, rules: { type: "array", items: { type: "string" } } } }, ...errors },
+        params: idParams,
+        response: { 200: { type: "object", required: ["text", "rules"], properties: { text: { type: ["string", "null"] }, rules: { type: "array", items: { type: "string" } } } }, ...notFoundResponses },
       },
     },
     async (request) => {
@@ -425,9 +438,9 @@ export async function screeningRoutes(app: FastifyInstance, ctx: ServerContext):
         operationId: "setScreeningRules",
         tags: ["screening"],
         summary: "Replace the project's screening rules; a syntax error (400, naming line and column) changes nothing",
-        params: projectParams,
+        params: idParams,
         body: { type: "object", required: ["text"], additionalProperties: false, properties: { text: { type: "string", maxLength: 200_000 } } },
-        response: { 200: { type: "object", required: ["text", "rules"], properties: { text: { type: "string" }, rules: { type: "array", items: { type: "string" } } } }, ...errors },
+        response: { 200: { type: "object", required: ["text", "rules"], properties: { text: { type: "string" }, rules: { type: "array", items: { type: "string" } } } }, ...notFoundResponses },
       },
     },
     async (request) => {
@@ -447,7 +460,7 @@ export async function screeningRoutes(app: FastifyInstance, ctx: ServerContext):
         operationId: "rankScreeningRecords",
         tags: ["screening"],
         summary: "Rank the records without a settled decision by predicted relevance (trained on the settled include/exclude decisions) and store the order used by …/next",
-        params: projectParams,
+        params: idParams,
         body: { type: "object", additionalProperties: false, properties: { stage: stageProp, model: { type: "string", enum: [...MODEL_NAMES] } } },
         response: {
           200: {
@@ -463,7 +476,7 @@ export async function screeningRoutes(app: FastifyInstance, ctx: ServerContext):
               top: { type: "array", items: { type: "string" }, description: "the first 20 record ids" },
             },
           },
-          ...errors,
+          ...notFoundResponses,
         },
       },
     },
@@ -484,7 +497,7 @@ export async function screeningRoutes(app: FastifyInstance, ctx: ServerContext):
         operationId: "nextScreeningRecord",
         tags: ["screening"],
         summary: "The next record you have not decided at this stage (in the stored ranking's order if there is one, else import order), with the project's rule hits in title and abstract",
-        params: projectParams,
+        params: idParams,
         querystring: { type: "object", additionalProperties: false, properties: { stage: stageProp } },
         response: {
           200: {
@@ -498,7 +511,7 @@ export async function screeningRoutes(app: FastifyInstance, ctx: ServerContext):
               order: { type: "string", enum: ["ranking", "import"] },
             },
           },
-          ...errors,
+          ...notFoundResponses,
         },
       },
     },
@@ -529,7 +542,7 @@ export async function screeningRoutes(app: FastifyInstance, ctx: ServerContext):
         operationId: "addScreeningDecision",
         tags: ["screening"],
         summary: "Record your decision on a record (the reviewer is the signed-in user; the body cannot name another)",
-        params: projectParams,
+        params: idParams,
         body: {
           type: "object",
           required: ["recordId", "decision"],
@@ -543,7 +556,7 @@ export async function screeningRoutes(app: FastifyInstance, ctx: ServerContext):
             resolution: { type: "boolean", default: false, description: "this decision settles a disagreement between reviewers" },
           },
         },
-        response: { 201: decisionSchema, ...errors },
+        response: { 201: decisionSchema, ...notFoundResponses },
       },
     },
     async (request, reply) => {
@@ -573,42 +586,11 @@ export async function screeningRoutes(app: FastifyInstance, ctx: ServerContext):
         operationId: "listScreeningConflicts",
         tags: ["screening"],
         summary: "Records whose reviewers disagree at the stage and that await resolution, by record id",
-        params: projectParams,
-        querystring: { type: "object", additionalProperties: false, properties: { stage: stageProp, ...page } },
+        params: idParams,
+        querystring: { type: "object", additionalProperties: false, properties: { stage: stageProp, ...pageQueryProperties } },
         response: {
-          200: {
-            type: "object",
-            required: ["items", "total", "offset", "limit", "stage"],
-            properties: {
-              stage: { type: "string" },
-              items: {
-                type: "array",
-                items: {
-                  type: "object",
-                  required: ["recordId", "stage", "status", "reviews"],
-                  properties: {
-                    recordId: { type: "string" },
-                    stage: { type: "string" },
-                    status: { type: "string" },
-                    reasonCode: { type: ["string", "null"] },
-                    resolvedBy: { type: ["string", "null"] },
-                    reviews: {
-                      type: "array",
-                      items: {
-                        type: "object",
-                        required: ["reviewer", "decision"],
-                        properties: { reviewer: { type: "string" }, decision: { type: "string" }, reasonCode: { type: ["string", "null"] }, note: { type: ["string", "null"] } },
-                      },
-                    },
-                  },
-                },
-              },
-              total: { type: "integer" },
-              offset: { type: "integer" },
-              limit: { type: "integer" },
-            },
-          },
-          ...errors,
+          200: pageSchema(conflictSchema, { stage: { type: "string" } }),
+          ...notFoundResponses,
         },
       },
     },
@@ -629,7 +611,7 @@ export async function screeningRoutes(app: FastifyInstance, ctx: ServerContext):
         tags: ["screening"],
         summary: "Agreement between two reviewers at the stage: percent agreement, Cohen's kappa and Gwet's AC1 with intervals, as a finding",
         description: "Without ?reviewers=a,b the two reviewers with most decisions at the stage are compared. With fewer than two reviewers, findings is empty.",
-        params: projectParams,
+        params: idParams,
         querystring: {
           type: "object",
           additionalProperties: false,
@@ -646,7 +628,7 @@ export async function screeningRoutes(app: FastifyInstance, ctx: ServerContext):
               conflicts: { type: "array", items: { type: "string" }, description: "ids of records on which the pair disagree, unresolved" },
             },
           },
-          ...errors,
+          ...notFoundResponses,
         },
       },
     },
@@ -681,13 +663,13 @@ export async function screeningRoutes(app: FastifyInstance, ctx: ServerContext):
         operationId: "screeningPrisma",
         tags: ["screening"],
         summary: "The PRISMA 2020 flow of the project (a finding) and its diagram as SVG",
-        params: projectParams,
+        params: idParams,
         querystring: {
           type: "object",
           additionalProperties: false,
           properties: { reviewers: { type: "integer", minimum: 1, maximum: 10, default: 1, description: "reviewers required per record (2 for dual screening)" }, title: { type: "string", maxLength: 200 } },
         },
-        response: { 200: { type: "object", required: ["findings", "svg"], properties: { findings: { type: "array", items: findingSchema }, svg: { type: "string" } } }, ...errors },
+        response: { 200: { type: "object", required: ["findings", "svg"], properties: { findings: { type: "array", items: findingSchema }, svg: { type: "string" } } }, ...notFoundResponses },
       },
     },
     async (request) => {

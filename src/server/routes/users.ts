@@ -1,14 +1,9 @@
 import type { FastifyInstance } from "fastify";
 import { createUser, disableUser, listUsers, setRole } from "../auth/accounts.js";
 import { ROLES } from "../auth/roles.js";
-import { errorResponses, userSchema } from "../auth/schemas.js";
+import { userSchema } from "../auth/schemas.js";
 import type { ServerContext } from "../context.js";
-
-const pageQuery = {
-  type: "object",
-  additionalProperties: false,
-  properties: { offset: { type: "integer", minimum: 0, default: 0 }, limit: { type: "integer", minimum: 1, maximum: 500, default: 50 } },
-} as const;
+import { errorRef, errorResponses, pageQueryProperties, pageSchema } from "../schemas.js";
 
 const nameParams = { type: "object", required: ["name"], properties: { name: { type: "string", minLength: 1, maxLength: 64 } } } as const;
 
@@ -22,15 +17,8 @@ export async function usersRoutes(app: FastifyInstance, ctx: ServerContext): Pro
         operationId: "listUsers",
         tags: ["users"],
         summary: "List users with their role in the project",
-        querystring: pageQuery,
-        response: {
-          200: {
-            type: "object",
-            required: ["items", "total", "offset", "limit"],
-            properties: { items: { type: "array", items: userSchema }, total: { type: "integer" }, offset: { type: "integer" }, limit: { type: "integer" } },
-          },
-          ...errorResponses,
-        },
+        querystring: { type: "object", additionalProperties: false, properties: pageQueryProperties },
+        response: { 200: pageSchema(userSchema), ...errorResponses },
       },
     },
     async (request) => {
@@ -54,7 +42,7 @@ export async function usersRoutes(app: FastifyInstance, ctx: ServerContext): Pro
           additionalProperties: false,
           properties: { name: { type: "string", minLength: 1, maxLength: 64 }, password: { type: "string", minLength: 1, maxLength: 1000 }, role: { type: "string", enum: [...ROLES] } },
         },
-        response: { 201: userSchema, ...errorResponses, 409: { $ref: "ErrorBody#" } },
+        response: { 201: userSchema, ...errorResponses, 409: errorRef },
       },
     },
     async (request, reply) => {
@@ -73,7 +61,7 @@ export async function usersRoutes(app: FastifyInstance, ctx: ServerContext): Pro
         summary: "Change a user's role",
         params: nameParams,
         body: { type: "object", required: ["role"], additionalProperties: false, properties: { role: { type: "string", enum: [...ROLES] } } },
-        response: { 200: userSchema, ...errorResponses, 404: { $ref: "ErrorBody#" }, 409: { $ref: "ErrorBody#" } },
+        response: { 200: userSchema, ...errorResponses, 404: errorRef, 409: errorRef },
       },
     },
     async (request) => setRole(ctx, request.params.name, request.body.role, request.user.name),
@@ -88,7 +76,7 @@ export async function usersRoutes(app: FastifyInstance, ctx: ServerContext): Pro
         tags: ["users"],
         summary: "Disable a user: sign-in refused, sessions ended",
         params: nameParams,
-        response: { 200: userSchema, ...errorResponses, 404: { $ref: "ErrorBody#" }, 409: { $ref: "ErrorBody#" } },
+        response: { 200: userSchema, ...errorResponses, 404: errorRef, 409: errorRef },
       },
     },
     async (request) => disableUser(ctx, request.params.name, request.user.name),
