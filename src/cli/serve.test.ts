@@ -45,6 +45,8 @@ describe.each([
     ]);
     expect(list.out).not.toMatch(/scrypt|password/);
     expect((await runRegistered(register, ["user", "disable", "bo", ...where])).out).toContain("disabled bo");
+    expect((await runRegistered(register, ["user", "enable", "bo", ...where])).out).toContain("enabled bo");
+    expect((await runRegistered(register, ["user", "disable", "bo", ...where])).out).toContain("disabled bo");
     const last = await runRegistered(register, ["user", "disable", "ada", ...where]);
     expect(last.exit).toBe(2);
     expect((last.error as { code?: string }).code).toBe("S_LAST_ADMIN");

@@ -4,8 +4,24 @@ import type { Command } from "commander";
 import type { FastifyInstance } from "fastify";
 import { OrganAuditError } from "../core/errors.js";
 import { buildApp, type BuildOptions } from "../server/app.js";
-import { closeServerContext, DEFAULT_SERVER_DIR, openServerContext, ROLES, type OpenServerOptions, type ServerContext } from "../server/context.js";
-import { countUsers, createUser, disableUser, getUser, listUsers, setPassword, setRole } from "../server/auth/accounts.js";
+import {
+  closeServerContext,
+  DEFAULT_SERVER_DIR,
+  openServerContext,
+  ROLES,
+  type OpenServerOptions,
+  type ServerContext,
+} from "../server/context.js";
+import {
+  countUsers,
+  createUser,
+  disableUser,
+  enableUser,
+  getUser,
+  listUsers,
+  setPassword,
+  setRole,
+} from "../server/auth/accounts.js";
 import { randomPassword } from "../server/auth/password.js";
 import type { CliContext } from "./main.js";
 import { numberOption, printJson, type Io } from "./io.js";
@@ -125,7 +141,10 @@ interface Where {
 function whereOptions(c: Command): Command {
   return c
     .option("--dir <dir>", `server folder: team.sqlite, archive/, screening.sqlite (default ./${DEFAULT_SERVER_DIR})`)
-    .option("--db <location>", "postgres://user@host/db?schema=NAME to keep all tables in PostgreSQL (default: SQLite files in --dir)");
+    .option(
+      "--db <location>",
+      "postgres://user@host/db?schema=NAME to keep all tables in PostgreSQL (default: SQLite files in --dir)",
+    );
 }
 
 function openOpts(o: Where): OpenServerOptions {
@@ -154,7 +173,8 @@ function waitForSignal(): Promise<string> {
 }
 
 function printFirstAdmin(io: Io, first: NonNullable<RunningServer["firstAdmin"]>): void {
-  if (first.password === null) io.err(`created the first user "${first.name}" (role admin) with the password from --admin-password-file`);
+  if (first.password === null)
+    io.err(`created the first user "${first.name}" (role admin) with the password from --admin-password-file`);
   else
     io.err(
       `created the first user "${first.name}" (role admin) with the one-time password: ${first.password}\n` +
@@ -168,12 +188,22 @@ export function register(program: Command, ctx: CliContext): void {
     .option("--host <host>", "address to listen on (default 127.0.0.1: this machine only)", "127.0.0.1")
     .option("--port <port>", "port (0: any free port)", "8080")
     .option("--data <dir>", "data package folder (default: the shipped data)")
-    .option("--admin-password-file <file>", "password of the first admin, created when no user exists (default: a random one, printed once)")
+    .option(
+      "--admin-password-file <file>",
+      "password of the first admin, created when no user exists (default: a random one, printed once)",
+    )
     .option("--empty", "do not load the starter case into a new archive")
     .option("--secure-cookies", "mark the session cookie Secure (when served behind TLS)")
     .option("--trust-proxy", "trust X-Forwarded-* headers (only behind your own reverse proxy)")
-    .option("--log-level <level>", "fatal, error, warn, info, debug (logs are JSON lines on stdout; credentials are redacted)", "info")
-    .option("--allow-private-capture", "let web captures fetch loopback, private and link-local addresses (off: the server refuses them, SSRF)")
+    .option(
+      "--log-level <level>",
+      "fatal, error, warn, info, debug (logs are JSON lines on stdout; credentials are redacted)",
+      "info",
+    )
+    .option(
+      "--allow-private-capture",
+      "let web captures fetch loopback, private and link-local addresses (off: the server refuses them, SSRF)",
+    )
     .action(
       async (
         o: Where & {
@@ -203,11 +233,17 @@ export function register(program: Command, ctx: CliContext): void {
           progress: (line) => ctx.io.err(line),
         });
         for (const n of server.ctx.notes) ctx.io.err(n);
-        if (server.audit && "error" in server.audit) ctx.io.err(`warning: the standard audit failed (${server.audit.error}); /api/findings will try again`);
+        if (server.audit && "error" in server.audit)
+          ctx.io.err(`warning: the standard audit failed (${server.audit.error}); /api/findings will try again`);
         if (server.firstAdmin) printFirstAdmin(ctx.io, server.firstAdmin);
-        if (!LOOPBACK.has(o.host)) ctx.io.err(`warning: listening on ${o.host}, reachable from other machines; put it behind TLS (and use --secure-cookies)`);
+        if (!LOOPBACK.has(o.host))
+          ctx.io.err(
+            `warning: listening on ${o.host}, reachable from other machines; put it behind TLS (and use --secure-cookies)`,
+          );
         if (o.allowPrivateCapture)
-          ctx.io.err("warning: --allow-private-capture: web captures may fetch loopback, private and link-local addresses (this machine, its network, cloud metadata); use it only on a trusted single-user machine");
+          ctx.io.err(
+            "warning: --allow-private-capture: web captures may fetch loopback, private and link-local addresses (this machine, its network, cloud metadata); use it only on a trusted single-user machine",
+          );
         ctx.io.err(`Organ Audit server: ${server.url} (${server.ctx.dialect}; stop with Ctrl-C)`);
         const sig = await waitForSignal();
         ctx.io.err(`${sig}: shutting down`);
@@ -261,6 +297,16 @@ export function register(program: Command, ctx: CliContext): void {
       const u = await withContext(o, (c) => disableUser(c, name, cliActor()));
       if (o.json) printJson(ctx.io, { user: u });
       else ctx.io.out(`disabled ${u.name}`);
+    });
+
+  whereOptions(user.command("enable"))
+    .description("enable a disabled user again (sign-in with the existing password)")
+    .argument("<name>", "user name")
+    .option("--json", "machine-readable output")
+    .action(async (name: string, o: Where) => {
+      const u = await withContext(o, (c) => enableUser(c, name, cliActor()));
+      if (o.json) printJson(ctx.io, { user: u });
+      else ctx.io.out(`enabled ${u.name}`);
     });
 
   whereOptions(user.command("password"))

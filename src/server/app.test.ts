@@ -104,6 +104,16 @@ describe.each(dialects)("server app on %s", (dialect, enabled) => {
     expect(demote.json().error.code).toBe("S_LAST_ADMIN");
     const dis = await s.app.inject({ method: "POST", url: "/api/users/admin/disable", headers });
     expect(dis.statusCode).toBe(409);
+    // re-enabled: the same password works again (no old session comes back), and the change is logged
+    const en = await s.app.inject({ method: "POST", url: "/api/users/temp/enable", headers });
+    expect(en.statusCode, en.body).toBe(200);
+    expect(en.json().disabled).toBe(false);
+    expect((await s.app.inject({ method: "GET", url: "/api/me", headers: { authorization: `Bearer ${t}` } })).statusCode).toBe(401);
+    const back = await s.app.inject({ method: "POST", url: "/api/session", payload: { username: "temp", password: "temp-password-1" } });
+    expect(back.statusCode).toBe(200);
+    const log = await s.ctx.archive.log.entries(0, await s.ctx.archive.log.size());
+    expect(log.filter((e) => e.action === "account").map((e) => (e.data as { event?: string }).event)).toEqual(expect.arrayContaining(["user-disabled", "user-enabled"]));
+    expect((await s.app.inject({ method: "POST", url: "/api/users/nobody/enable", headers })).statusCode).toBe(404);
   });
 
   it.runIf(enabled)("changes one's own password: the old one stops working and sessions end", async () => {

@@ -378,6 +378,17 @@ for (const [dialect, enabled] of DIALECTS)
           payload: { username: "leaver", password: "leaver-pw-1" },
         });
         expect(refused.statusCode).toBe(401);
+        // and enable again: sign-in works with the same password
+        await page.locator("table.users tr[data-user=leaver]").getByRole("button", { name: "Enable" }).click();
+        await expect
+          .poll(() => page.locator("table.users tr[data-user=leaver] td").nth(2).textContent())
+          .toBe("active");
+        const back = await server.app.inject({
+          method: "POST",
+          url: "/api/session",
+          payload: { username: "leaver", password: "leaver-pw-1" },
+        });
+        expect(back.statusCode).toBe(200);
         await logOut();
 
         await logIn(NEW_USER.name, NEW_USER.password, "#/add");

@@ -169,6 +169,15 @@ export async function disableUser(host: AccountsHost, name: string, actor: strin
   return toInfo({ ...r, disabled: 1 });
 }
 
+/** Enable a disabled user again (sign-in allowed with the existing password; no session is restored). */
+export async function enableUser(host: AccountsHost, name: string, actor: string): Promise<UserInfo> {
+  const r = await requireRow(host, name);
+  if (Number(r.disabled) === 0) return toInfo(r);
+  await host.teamDb.updateTable("users").set({ disabled: 0 }).where("id", "=", r.id).execute();
+  await host.archive.record({ actor, action: "account", data: { event: "user-enabled", user: name, userId: r.id } });
+  return toInfo({ ...r, disabled: 0 });
+}
+
 // A fixed hash to verify against when the user does not exist, so that an unknown name costs the same
 // time as a wrong password (no user enumeration by timing).
 const dummyHashes = new Map<string, Promise<string>>();

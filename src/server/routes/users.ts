@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import { createUser, disableUser, listUsers, setRole } from "../auth/accounts.js";
+import { createUser, disableUser, enableUser, listUsers, setRole } from "../auth/accounts.js";
 import { ROLES } from "../auth/roles.js";
 import { userSchema } from "../auth/schemas.js";
 import type { ServerContext } from "../context.js";
@@ -7,7 +7,7 @@ import { errorRef, errorResponses, pageQueryProperties, pageSchema } from "../sc
 
 const nameParams = { type: "object", required: ["name"], properties: { name: { type: "string", minLength: 1, maxLength: 64 } } } as const;
 
-/** User management (admin): list, create, change role, disable. Every change is in the custody log. */
+/** User management (admin): list, create, change role, disable, enable. Every change is in the custody log. */
 export async function usersRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
   app.get<{ Querystring: { offset: number; limit: number } }>(
     "/users",
@@ -80,5 +80,20 @@ export async function usersRoutes(app: FastifyInstance, ctx: ServerContext): Pro
       },
     },
     async (request) => disableUser(ctx, request.params.name, request.user.name),
+  );
+
+  app.post<{ Params: { name: string } }>(
+    "/users/:name/enable",
+    {
+      config: { access: "admin" },
+      schema: {
+        operationId: "enableUser",
+        tags: ["users"],
+        summary: "Enable a disabled user again (sign-in with the existing password)",
+        params: nameParams,
+        response: { 200: userSchema, ...errorResponses, 404: errorRef },
+      },
+    },
+    async (request) => enableUser(ctx, request.params.name, request.user.name),
   );
 }

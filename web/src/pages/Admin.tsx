@@ -20,7 +20,7 @@ const ROLE_HELP: Record<Role, string> = {
 };
 
 /**
- * User administration (admin): list, add, change role, disable. The server records every change in the
+ * User administration (admin): list, add, change role, disable, enable again. The server records every change in the
  * custody log with the admin's name; passwords are sent once and never shown.
  */
 export function AdminPage({ user }: { user: User }) {
@@ -121,6 +121,19 @@ function Users({ me }: { me: User }) {
                     }}
                   >
                     Disable
+                  </button>
+                )}
+                {u.disabled && (
+                  <button
+                    type="button"
+                    disabled={busy}
+                    onClick={() =>
+                      void act(`${u.name} is enabled again.`, () =>
+                        post(`/api/users/${encodeURIComponent(u.name)}/enable`),
+                      )
+                    }
+                  >
+                    Enable
                   </button>
                 )}
               </td>
