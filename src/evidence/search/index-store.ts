@@ -101,7 +101,8 @@ export interface SearchResponse {
   total?: SearchTotal;
 }
 
-interface DocRow {
+/** A row of the index's document table (search_doc on SQLite, search_doc_pg on PostgreSQL). */
+export interface DocRow {
   doc_id: number;
   item_id: string;
   derived_id: string;
@@ -115,7 +116,8 @@ interface DocRow {
   norm: string;
 }
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** A filter date (YYYY-MM-DD). */
+export const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** SQL of the index writes, shared by the sync (better-sqlite3) and async (kysely, in-transaction) writers. */
 export const INDEX_SQL = {

@@ -44,13 +44,13 @@ export async function unindexDerivedWith(db: Exec, itemId: string, derivedId: st
 }
 
 /**
- * Register the indexer on an open archive: every unsealed text/ocr/translation/transcript/redacted
- * derived record is indexed with the item's metadata; a sealed text leaves the index.
- * Returns a function that unregisters both hooks.
+ * Register a search backend on an open archive: every unsealed text/ocr/translation/transcript/redacted
+ * derived record is indexed with the item's metadata in the transaction that stores it; a sealed text
+ * leaves the index. Returns a function that unregisters both hooks.
  */
-export function attachIndexer(archive: Archive): () => void {
+export function attachIndexBackend(archive: Archive, backend: IndexBackend): () => void {
   const offText = archive.onText(async (ev, trx) => {
-    await indexDocWith(trx, {
+    await backend.index(trx, {
       itemId: ev.itemId,
       derivedId: ev.derivedId,
       sha256: ev.item.sha256,
@@ -63,12 +63,17 @@ export function attachIndexer(archive: Archive): () => void {
     });
   });
   const offSeal = archive.onSeal(async (ev, trx) => {
-    await unindexDerivedWith(trx, ev.itemId, ev.derivedId);
+    await backend.remove(trx, ev.itemId, ev.derivedId);
   });
   return () => {
     offText();
     offSeal();
   };
+}
+
+/** Register the SQLite FTS5 indexer on an open archive (see attachIndexBackend). */
+export function attachIndexer(archive: Archive): () => void {
+  return attachIndexBackend(archive, SQLITE_INDEX);
 }
 
 /** How one search backend empties its index and indexes one text inside a transaction. */
@@ -77,6 +82,8 @@ export interface IndexBackend {
   clear(trx: Transaction<any>): Promise<void>;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   index(trx: Transaction<any>, doc: IndexDoc): Promise<unknown>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  remove(trx: Transaction<any>, itemId: string, derivedId: string): Promise<void>;
 }
 
 /**
@@ -124,6 +131,7 @@ export const SQLITE_INDEX: IndexBackend = {
     for (const stmt of INDEX_SQL.clear) await sql.raw(stmt).execute(trx);
   },
   index: (trx, doc) => indexDocWith(trx, doc),
+  remove: (trx, itemId, derivedId) => unindexDerivedWith(trx, itemId, derivedId),
 };
 
 /** Index the unsealed texts of the given items in the SQLite index (see indexArchiveTexts). */

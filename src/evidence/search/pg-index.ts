@@ -27,10 +27,10 @@ import { sql, type Kysely, type RawBuilder, type Transaction } from "kysely";
 import { OrganAuditError } from "../../core/errors.js";
 import type { Archive } from "../store/archive.js";
 import type { Migration } from "../store/migration.js";
-import { RANK_THRESHOLD, type IndexDoc, type SearchOptions, type SearchResponse, type SearchResult } from "./index-store.js";
+import { DATE, RANK_THRESHOLD, type DocRow, type IndexDoc, type SearchOptions, type SearchResponse, type SearchResult } from "./index-store.js";
 import { fold } from "./normalize.js";
 import { likePattern, parseQuery, type QueryTerm } from "./query.js";
-import { indexArchiveTexts, type IndexBackend } from "./index-writer.js";
+import { attachIndexBackend, indexArchiveTexts, type IndexBackend } from "./index-writer.js";
 import { ftsValues } from "./segment.js";
 import { crudeStem, makeSnippet } from "./snippet.js";
 
@@ -114,28 +114,9 @@ export async function countPg(db: Exec): Promise<number> {
   return Number((await sql<{ n: number }>`select count(*) as n from search_doc_pg`.execute(db)).rows[0]?.n ?? 0);
 }
 
-/** The archive hook on PostgreSQL (the counterpart of index-writer.ts attachIndexer). Returns an unregister function. */
+/** The archive hook on PostgreSQL (see index-writer.ts attachIndexBackend). Returns an unregister function. */
 export function attachPgIndexer(archive: Archive): () => void {
-  const offText = archive.onText(async (ev, trx) => {
-    await indexDocPg(trx, {
-      itemId: ev.itemId,
-      derivedId: ev.derivedId,
-      sha256: ev.item.sha256,
-      text: ev.text,
-      title: ev.item.filename ?? ev.item.url ?? null,
-      evidenceType: ev.item.evidenceType,
-      language: ev.language ?? ev.item.language,
-      capturedAt: ev.item.capturedAt,
-      tags: ev.item.tags,
-    });
-  });
-  const offSeal = archive.onSeal(async (ev, trx) => {
-    await unindexDerivedPg(trx, ev.itemId, ev.derivedId);
-  });
-  return () => {
-    offText();
-    offSeal();
-  };
+  return attachIndexBackend(archive, PG_INDEX);
 }
 
 /** The PostgreSQL trigram index as an IndexBackend (index-writer.ts). */
@@ -144,6 +125,7 @@ export const PG_INDEX: IndexBackend = {
     await sql`delete from search_doc_pg`.execute(trx);
   },
   index: (trx, doc) => indexDocPg(trx, doc),
+  remove: (trx, itemId, derivedId) => unindexDerivedPg(trx, itemId, derivedId),
 };
 
 /** Index the unsealed texts of the given items in the PostgreSQL index (see indexArchiveTexts). */
@@ -190,21 +172,6 @@ function likeAll(col: RawBuilder<unknown>, stems: string[]): RawBuilder<unknown>
   return sql.join(stems.map((st) => sql`${col} like ${likePattern(st)} escape '\\'`), sql` and `);
 }
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-interface DocRow {
-  doc_id: number;
-  item_id: string;
-  derived_id: string;
-  sha256: string;
-  title: string | null;
-  evidence_type: string | null;
-  language: string | null;
-  captured_at: string | null;
-  tags: string;
-  original: string;
-  norm: string;
-}
 
 /** Search the PostgreSQL index (same options, errors and response shape as SearchIndex.search). */
 export async function searchPg(db: Exec, query: string, opts: SearchOptions = {}): Promise<SearchResponse> {
