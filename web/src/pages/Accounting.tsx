@@ -4,19 +4,13 @@ import { ErrorBox, Loading } from "../components/ErrorBox.js";
 import { VegaChart } from "../components/VegaChart.js";
 import { VerdictBadge } from "../components/VerdictBadge.js";
 import { useApi, useDebounced } from "../hooks.js";
+import type { ScenarioSlider } from "../../../src/models/scenario-overrides.js";
 
-/** GET /api/scenarios/:name/sliders → sliders: a scale factor per variable (1 = the scenario as published) */
-export interface Slider {
-  name: string;
-  /** sent back as { path, value } in POST /api/accounting overrides */
-  path: string;
-  label: string;
-  min: number;
-  max: number;
-  step: number;
-  value: number;
-  unit: string;
-  baseline?: { from: number; to: number; lowMedian: number; highMedian: number; unit: string; uncertain: boolean };
+/**
+ * GET /api/scenarios/:name/sliders → sliders: a scale factor per variable (1 = the scenario as published);
+ * the page adds `key` (the override path) and a description.
+ */
+export interface Slider extends ScenarioSlider {
   key: string;
   description?: string;
 }
